@@ -105,14 +105,29 @@ final class DisseminationTracker {
             for (int sample = 0; sample < SAMPLES_MAX; sample++) {
                 NodeId peer = candidates.get(random.nextInt(candidates.size()));
                 if (!chosen.contains(peer) && !update.holders.get(indexOf(peer))) {
-                    chosen.add(peer);
-                    update.holders.set(indexOf(peer)); // The exchange will bring it there.
+                    choose(peer, chosen);
                     break;
                 }
             }
         }
         for (int attempt = 0; chosen.size() < wanted && attempt < wanted * 8; attempt++) {
-            chosen.add(candidates.get(random.nextInt(candidates.size())));
+            NodeId peer = candidates.get(random.nextInt(candidates.size()));
+            if (!chosen.contains(peer)) {
+                choose(peer, chosen);
+            }
+        }
+    }
+
+    /**
+     * An exchange compares whole states, so it brings the peer every pending update at once: the
+     * peer counts as a holder of all of them. Counting it for one update only would keep a peer
+     * that never answers (across a partition) looking like the one that most needs news.
+     */
+    private void choose(NodeId peer, Set<NodeId> chosen) {
+        chosen.add(peer);
+        int index = indexOf(peer);
+        for (PendingUpdate update : pending.values()) {
+            update.holders.set(index);
         }
     }
 

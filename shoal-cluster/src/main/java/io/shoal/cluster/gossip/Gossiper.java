@@ -80,12 +80,18 @@ public final class Gossiper {
         tracker.endRound(peers.size());
     }
 
-    /** Members worth gossiping with: active, not failed, not this node. Cached per state. */
+    /**
+     * Members worth gossiping with: active, found unreachable by nobody, not this node. Cached per
+     * state. Gossip spent on an unreachable peer is lost, and across a partition it would starve
+     * the side that most needs to agree; an unreachable node still gossips to us, and heartbeats,
+     * not gossip, tell when it is back.
+     */
     private List<NodeId> candidates(ClusterState state, ReachabilityView view) {
         if (state != candidatesState || view != candidatesView) {
             List<NodeId> list = new ArrayList<>(state.size());
             state.forEach(other -> {
-                if (other.status().isActive() && !other.id().equals(node.selfId()) && !view.isFailed(other.id())) {
+                if (other.status().isActive() && !other.id().equals(node.selfId())
+                        && !view.isUnreachable(other.id())) {
                     list.add(other.id());
                 }
             });

@@ -95,6 +95,7 @@ public final class ClusterNode implements NodeContext {
     private Set<NodeId> unreachableSince = Set.of();
     private long unreachableSinceMillis;
     private long exitingSinceMillis = -1;
+    private boolean leaveRequested;
     private long malformedDropped;
 
     public ClusterNode(NodeSettings settings, NodeId selfId, Incarnation incarnation, Clock clock,
@@ -193,6 +194,7 @@ public final class ClusterNode implements NodeContext {
     public void leave() {
         NodeState self = selfState();
         if (self.status() == MemberStatus.UP || self.status() == MemberStatus.JOINING) {
+            leaveRequested = true;
             replaceOwnState(self.withStatus(MemberStatus.LEAVING));
         }
     }
@@ -490,14 +492,15 @@ public final class ClusterNode implements NodeContext {
             if (exitingSinceMillis < 0) {
                 exitingSinceMillis = clock.monotonicMillis();
             } else if (clock.monotonicMillis() - exitingSinceMillis >= settings.exitTimeoutMillis()) {
-                events.accept(new ClusterEvent.Removed(self.member()));
+                // The leader did not remove us in time (it may be unreachable): leave anyway.
                 stop();
+                events.accept(new ClusterEvent.Removed(self.member()));
             }
             return;
         }
-        if (status == MemberStatus.REMOVED && exitingSinceMillis >= 0) {
-            events.accept(new ClusterEvent.Removed(self.member()));
+        if (status == MemberStatus.REMOVED && leaveRequested) {
             stop();
+            events.accept(new ClusterEvent.Removed(self.member()));
             return;
         }
         if ((status == MemberStatus.DOWN || status == MemberStatus.REMOVED) && settings.rejoinWhenDowned()) {

@@ -37,6 +37,13 @@ final class SimCluster {
     private final Map<String, Sightings> sightings = new HashMap<>();
     long falsePositives;
     long falseDowns;
+    /**
+     * Set while a partition is in force and until the cluster settles after it heals. Alarms
+     * raised then are counted apart: after a heal a node learns late, from gossip, of downs and
+     * complaints that were true on the other side of the cut when they were made.
+     */
+    boolean partitionInForce;
+    long alarmsDuringPartition;
     private BiConsumer<SimNode, ClusterEvent> listener = (node, event) -> { };
 
     SimCluster(SimOptions options, NodeSettings settings) {
@@ -79,12 +86,20 @@ final class SimCluster {
         if (event instanceof ClusterEvent.Unreachable unreachable) {
             sighting("unreachable", unreachable.member().id()).seen(observer.index, now);
             if (isFalseAlarm(observer, unreachable.member().id(), unreachable.member().incarnation())) {
-                falsePositives++;
+                if (partitionInForce) {
+                    alarmsDuringPartition++;
+                } else {
+                    falsePositives++;
+                }
             }
         } else if (event instanceof ClusterEvent.Down down) {
             sighting("down", down.member().id()).seen(observer.index, now);
             if (isFalseAlarm(observer, down.member().id(), down.member().incarnation())) {
-                falseDowns++;
+                if (partitionInForce) {
+                    alarmsDuringPartition++;
+                } else {
+                    falseDowns++;
+                }
             }
         } else if (event instanceof ClusterEvent.MemberUp up) {
             sighting("up", up.member().id()).seen(observer.index, now);

@@ -155,6 +155,7 @@ public final class Simulation {
         while (minoritySet.cardinality() < minority) {
             minoritySet.set(live.get(cluster.random.nextInt(live.size())).index);
         }
+        cluster.partitionInForce = true;
         for (SimNode node : live) {
             node.endpoint.side(minoritySet.get(node.index) ? 1 : 0);
         }
@@ -182,9 +183,11 @@ public final class Simulation {
             node.endpoint.side(0);
         }
         long settledAt = cluster.runUntil(cluster::settled, deadline(windowStart));
+        cluster.partitionInForce = false;
         if (settledAt >= 0) {
             figures.convergeSeconds = (settledAt - healAt) / 1000.0;
         }
+        figures.extra.put("alarms_during_partition", Long.toString(cluster.alarmsDuringPartition));
         figures.extra.put("minority_nodes", Integer.toString(minority));
         figures.extra.put("majority_nodes_lost", Long.toString(majorityLost));
         figures.extra.put("partition_s", Double.toString((healAt - cutAt) / 1000.0));

@@ -165,7 +165,8 @@ public final class NettyTransport implements Transport {
             if (server != null) {
                 server.close();
             }
-            for (Peer peer : peers.values()) {
+            // Closing a channel removes its peer from the map, so iterate over a copy.
+            for (Peer peer : java.util.List.copyOf(peers.values())) {
                 if (peer.channel != null) {
                     peer.channel.close();
                 }
