@@ -36,6 +36,8 @@ public final class Joiner {
     }
 
     public static final int TARGETS_MAX = 64;
+    /** Targets asked per attempt: enough to get past a dead seed, few enough not to flood. */
+    public static final int TARGETS_PER_ATTEMPT = 3;
 
     private final Host host;
     private final List<NodeAddress> seeds;
@@ -117,8 +119,11 @@ public final class Joiner {
             return;
         }
         JoinRequest request = new JoinRequest(self);
-        for (NodeAddress target : targets) {
-            host.send(target, request);
+        // Rotate through the targets, a few per attempt: a thousand nodes rejoining after a
+        // partition heals must not each ask every member they remember.
+        int count = Math.min(TARGETS_PER_ATTEMPT, targets.size());
+        for (int i = 0; i < count; i++) {
+            host.send(targets.get((int) ((attempts * TARGETS_PER_ATTEMPT + i) % targets.size())), request);
         }
     }
 }

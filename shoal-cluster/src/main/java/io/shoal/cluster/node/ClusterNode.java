@@ -65,6 +65,8 @@ public final class ClusterNode implements NodeContext {
     /** Application state keys starting with this prefix belong to the library. */
     public static final String RESERVED_KEY_PREFIX = "shoal.";
     public static final String PARTITION_LOST_KEY = "shoal.partition-lost";
+    /** Member records sent with a welcome, besides the welcoming node and the joiner. */
+    public static final int WELCOME_MEMBERS_MAX = 32;
 
     private final NodeSettings settings;
     private final Clock clock;
@@ -705,19 +707,21 @@ public final class ClusterNode implements NodeContext {
         sendMessage(from, new JoinReply(selfId, JoinReply.Outcome.WELCOME, welcomeStates(joiner.id())));
     }
 
-    /** This node, the joiner, then as many others as fit in one delta; gossip brings the rest. */
+    /**
+     * This node, the joiner, and a few member records (without their owned values): enough to
+     * start gossiping. The joiner pulls the rest by gossip, in deltas of bounded size, so that a
+     * crowd of joiners (a healed partition) does not make one member send the whole table to each.
+     */
     private List<NodeState> welcomeStates(NodeId joinerId) {
         List<NodeState> states = new ArrayList<>();
         states.add(selfState());
         states.add(state.get(joinerId));
-        int budgetBytes = settings.gossip().deltaBytesMax();
-        for (NodeState node : state.states()) {
-            if (budgetBytes <= 0) {
-                break;
-            }
-            if (!node.id().equals(selfId) && !node.id().equals(joinerId)) {
-                states.add(node);
-                budgetBytes -= 64 + 48 * node.observations().size() + 32 * node.applicationState().size();
+        NodeId[] ids = state.sortedIds();
+        int start = ids.length == 0 ? 0 : random.nextInt(ids.length);
+        for (int i = 0; i < ids.length && states.size() < WELCOME_MEMBERS_MAX; i++) {
+            NodeState node = state.get(ids[(start + i) % ids.length]);
+            if (!node.id().equals(selfId) && !node.id().equals(joinerId) && node.status().isActive()) {
+                states.add(NodeState.of(node.member()));
             }
         }
         return states;
