@@ -35,7 +35,6 @@ public final class ClusterHeartbeat {
     private static final class Watch {
         final Incarnation incarnation;
         final PhiAccrualFailureDetector detector;
-        boolean reachable = true;
 
         Watch(Incarnation incarnation, PhiAccrualFailureDetector detector) {
             this.incarnation = incarnation;
@@ -79,11 +78,8 @@ public final class ClusterHeartbeat {
                 watch = new Watch(subject.incarnation(), new PhiAccrualFailureDetector(detectorSettings, now));
                 watches.put(subjectId, watch);
             }
-            boolean reachable = watch.detector.isAvailable(now);
-            if (reachable != watch.reachable) {
-                watch.reachable = reachable;
-            }
-            node.observe(subjectId, subject.incarnation(), reachable);
+            // Writes only when the verdict changes; an unchanged record costs nothing.
+            node.observe(subjectId, subject.incarnation(), watch.detector.isAvailable(now));
             node.send(subjectId, new Heartbeat(node.selfId(), sequence));
         }
     }
@@ -98,8 +94,8 @@ public final class ClusterHeartbeat {
 
     public void onReply(HeartbeatReply reply) {
         Watch watch = watches.get(reply.from());
-        if (watch != null && !reply.incarnation().isAfter(watch.incarnation)
-                && reply.incarnation().equals(watch.incarnation)) {
+        // A reply from another life of the subject says nothing about the one being watched.
+        if (watch != null && reply.incarnation().equals(watch.incarnation)) {
             watch.detector.heartbeat(node.clock().monotonicMillis());
         }
     }

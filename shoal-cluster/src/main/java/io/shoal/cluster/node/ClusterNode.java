@@ -210,7 +210,7 @@ public final class ClusterNode implements NodeContext {
             throw new IllegalArgumentException("a node cannot forget itself");
         }
         NodeState target = state.get(id);
-        bans.ban(id, io.shoal.cluster.join.BanList.ALL_INCARNATIONS, clock.monotonicMillis() + settings.forgetBanMillis());
+        bans.ban(id, BanList.ALL_INCARNATIONS, clock.monotonicMillis() + settings.forgetBanMillis());
         if (target != null) {
             replaceState(state.merge(target.withStatus(MemberStatus.REMOVED)), List.of(id), null);
         }
