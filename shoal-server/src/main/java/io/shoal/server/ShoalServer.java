@@ -1,0 +1,320 @@
+package io.shoal.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.shoal.server.client.ClientConnection;
+import io.shoal.server.client.ClientRegistry;
+import io.shoal.server.command.CommandRegistry;
+import io.shoal.server.command.CommandSpec;
+import io.shoal.server.command.Dispatcher;
+import io.shoal.server.command.KeyWriteListener;
+import io.shoal.server.config.Setting;
+import io.shoal.server.config.Settings;
+import io.shoal.server.keyspace.Keyspace;
+import io.shoal.server.pubsub.KeyspaceNotifications;
+import io.shoal.server.server.CommandGate;
+import io.shoal.server.server.ConnectionHandler;
+import io.shoal.server.server.ConnectionListener;
+import io.shoal.server.server.CoreSettings;
+import io.shoal.server.server.ServerModule;
+import io.shoal.server.server.ServerStats;
+import io.shoal.server.server.SlowLog;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * A Shoal data node: the Netty server, the keyspace, the command registry and the modules that
+ * plug into them. Everything a command needs is reachable from here; there are no singletons, so
+ * several nodes can run in one JVM (tests do).
+ */
+public final class ShoalServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ShoalServer.class.getName());
+
+  private final Settings settings;
+  private final CoreSettings core;
+  private final Keyspace keyspace;
+  private final CommandRegistry commands = new CommandRegistry();
+  private final Dispatcher dispatcher;
+  private final ClientRegistry clients = new ClientRegistry();
+  private final KeyspaceNotifications notifications = new KeyspaceNotifications();
+  private final List<KeyWriteListener> keyWriteListeners = new CopyOnWriteArrayList<>();
+  private final List<CommandGate> gates = new CopyOnWriteArrayList<>();
+  private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+  private final List<ServerModule> modules = new ArrayList<>();
+  private final ServerStats stats = new ServerStats();
+  private final SlowLog slowLog = new SlowLog();
+  private final LongSupplier clock;
+  private final String runId;
+  private final long startedMillis;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopping;
+  private volatile java.util.function.Supplier<String> role = () -> "master";
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private Channel serverChannel;
+  private volatile int boundPort;
+
+  public ShoalServer(Settings settings) {
+    this(settings, System::currentTimeMillis);
+  }
+
+  /**
+   * Settings are defined by the core and by each module as they install; a definition that is
+   * already there (because a file was loaded into the same Settings) keeps its value.
+   */
+  public ShoalServer(Settings settings, LongSupplier clockMillis) {
+    this.settings = settings;
+    this.core = new CoreSettings(settings);
+    this.clock = clockMillis;
+    this.keyspace = new Keyspace(core.databases.asInt(), 1024, clockMillis);
+    this.dispatcher = new Dispatcher(this);
+    byte[] id = new byte[20];
+    new SecureRandom().nextBytes(id);
+    this.runId = HexFormat.of().formatHex(id);
+    this.startedMillis = clockMillis.getAsLong();
+    core.notifyKeyspaceEvents.onChange(s -> notifications.configure(s.text()));
+    for (ServerModule module : Modules.all()) {
+      install(module);
+    }
+  }
+
+  /** Defines every parameter a node knows into the given settings, with defaults, for loading a file. */
+  public static void defineSettings(Settings settings) {
+    new ShoalServer(settings, System::currentTimeMillis);
+  }
+
+  /** Adds a module: its commands, settings and hooks. */
+  public void install(ServerModule module) {
+    modules.add(module);
+    module.install(this);
+  }
+
+  public void register(CommandSpec spec) {
+    commands.register(spec);
+  }
+
+  public ShoalServer start() throws InterruptedException {
+    boolean epoll = Epoll.isAvailable();
+    bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    int ioThreads = core.ioThreads.asInt() > 0 ? core.ioThreads.asInt() : Runtime.getRuntime().availableProcessors();
+    workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    Class<? extends ServerSocketChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(bossGroup, workerGroup)
+        .channel(channelClass)
+        .option(ChannelOption.SO_BACKLOG, 511)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            channel.pipeline().addLast(new ConnectionHandler(ShoalServer.this));
+          }
+        });
+    String bind = core.bind.text().split("\\s+")[0];
+    serverChannel = bootstrap.bind(new InetSocketAddress(bind, core.port.asInt())).sync().channel();
+    boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    for (ServerModule module : modules) {
+      module.start(this);
+    }
+    LOG.log(System.Logger.Level.INFO, "Shoal ready to accept connections on {0}:{1} ({2} I/O threads, {3})",
+        bind, Integer.toString(boundPort), ioThreads, epoll ? "epoll" : "nio");
+    return this;
+  }
+
+  /** Stops accepting clients, stops the modules (which may save data), and releases the threads. */
+  public void stop() {
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+    }
+    try {
+      if (serverChannel != null) {
+        serverChannel.close().syncUninterruptibly();
+      }
+      for (int i = modules.size() - 1; i >= 0; i--) {
+        try {
+          modules.get(i).stop(this);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.ERROR, "module failed to stop cleanly", e);
+        }
+      }
+      for (ClientConnection client : clients.all()) {
+        client.channel().close();
+      }
+      if (workerGroup != null) {
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      }
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  public boolean stopping() {
+    return stopping;
+  }
+
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The first gate that refuses the command, or null. */
+  public String refusal(ClientConnection client, CommandSpec spec, byte[][] args) {
+    for (int i = 0; i < gates.size(); i++) {
+      String refusal = gates.get(i).refuse(client, spec, args);
+      if (refusal != null) {
+        return refusal;
+      }
+    }
+    return null;
+  }
+
+  /** RESET: drops the client's transaction, watches and subscriptions, as if it reconnected. */
+  public void resetClient(ClientConnection client) {
+    client.endMulti();
+    for (ConnectionListener listener : connectionListeners) {
+      listener.reset(client);
+    }
+  }
+
+  public boolean clusterEnabled() {
+    return core.clusterEnabled.asBoolean();
+  }
+
+  /** "master" or "slave"; replication replaces the supplier. */
+  public String roleName() {
+    return role.get();
+  }
+
+  public void role(java.util.function.Supplier<String> supplier) {
+    this.role = supplier;
+  }
+
+  /** A client went away: modules drop its subscriptions, watches and blocked commands. */
+  public void connectionClosed(ClientConnection client) {
+    for (ConnectionListener listener : connectionListeners) {
+      listener.closed(client);
+    }
+  }
+
+  public void addConnectionListener(ConnectionListener listener) {
+    connectionListeners.add(listener);
+  }
+
+  /** After every executed command: statistics and the slow log. */
+  public void commandCompleted(ClientConnection client, CommandSpec spec, byte[][] args, long micros) {
+    stats.commandsProcessed.increment();
+    long threshold = core.slowlogSlowerThan.asLong();
+    if (threshold >= 0 && micros >= threshold && !spec.has(io.shoal.server.command.CommandFlag.SKIP_SLOWLOG)) {
+      slowLog.add(clock.getAsLong() / 1000, micros, args, client.address(), client.name(), core.slowlogMaxLen.asInt());
+    }
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public CoreSettings core() {
+    return core;
+  }
+
+  public Keyspace keyspace() {
+    return keyspace;
+  }
+
+  public CommandRegistry commands() {
+    return commands;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public ClientRegistry clients() {
+    return clients;
+  }
+
+  public KeyspaceNotifications notifications() {
+    return notifications;
+  }
+
+  public List<KeyWriteListener> keyWriteListeners() {
+    return keyWriteListeners;
+  }
+
+  public void addKeyWriteListener(KeyWriteListener listener) {
+    keyWriteListeners.add(listener);
+  }
+
+  public void addGate(CommandGate gate) {
+    gates.add(gate);
+  }
+
+  public <T extends ServerModule> T module(Class<T> type) {
+    for (ServerModule module : modules) {
+      if (type.isInstance(module)) {
+        return type.cast(module);
+      }
+    }
+    throw new IllegalStateException("module not installed: " + type.getSimpleName());
+  }
+
+  public ServerStats stats() {
+    return stats;
+  }
+
+  public SlowLog slowLog() {
+    return slowLog;
+  }
+
+  public long nowMillis() {
+    return clock.getAsLong();
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public long startedMillis() {
+    return startedMillis;
+  }
+
+  public int port() {
+    return boundPort;
+  }
+
+  public EventLoopGroup workers() {
+    return workerGroup;
+  }
+
+  public Setting setting(String name) {
+    return settings.get(name);
+  }
+}

@@ -1,0 +1,223 @@
+package io.shoal.server.command;
+
+import io.shoal.server.ShoalServer;
+import io.shoal.server.client.ClientConnection;
+import io.shoal.server.keyspace.Database;
+import io.shoal.server.keyspace.SlotLocks;
+import io.shoal.server.resp.Reply;
+import io.shoal.server.resp.ShoalError;
+import io.shoal.server.slot.KeySlot;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Runs one request: lookup, arity, authentication, MULTI queueing, subscribe-mode and OOM checks,
+ * then the command itself under the locks of its keys' slots, then the bookkeeping every write
+ * needs (memory accounting, WATCH, blocked clients) while those locks are still held.
+ *
+ * <p>The checks are in Redis's order ({@code processCommand}), so a client sees the same error
+ * Redis would give for the same mistake.
+ */
+public final class Dispatcher {
+  private static final int[] NO_SLOTS = new int[0];
+
+  private final ShoalServer server;
+
+  public Dispatcher(ShoalServer server) {
+    this.server = server;
+  }
+
+  /** Executes a request from a client; the reply goes to the client's reply writer. */
+  public void dispatch(CommandContext context, byte[][] args) {
+    ClientConnection client = context.client();
+    Reply reply = client.reply();
+    CommandSpec spec = server.commands().lookup(args[0]);
+    if (spec == null) {
+      rejectInMulti(client);
+      reply.error(unknownCommand(args));
+      return;
+    }
+    if (spec.hasSubcommands() && args.length >= 2) {
+      CommandSpec sub = CommandRegistry.subcommand(spec, args[1]);
+      if (sub != null) {
+        spec = sub;
+      } else if (spec.handler() == null) {
+        rejectInMulti(client);
+        reply.error("ERR unknown subcommand '" + abbreviate(args[1]) + "'. Try "
+            + spec.name().toUpperCase() + " HELP.");
+        return;
+      }
+    }
+    if (!spec.arityAccepts(args.length) || (spec.handler() == null)) {
+      rejectInMulti(client);
+      spec.stats().rejected.increment();
+      reply.error(ShoalError.wrongArgs(spec.fullName()));
+      return;
+    }
+    if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+      rejectInMulti(client);
+      reply.error("NOAUTH Authentication required.");
+      return;
+    }
+    if (client.inMulti() && !isTransactionControl(spec)) {
+      if (spec.has(CommandFlag.NO_MULTI)) {
+        rejectInMulti(client);
+        reply.error("ERR Command not allowed inside a transaction");
+        return;
+      }
+      client.multiQueue().add(args);
+      reply.queued();
+      return;
+    }
+    if (client.inSubscribeMode() && !allowedWhileSubscribed(spec)) {
+      reply.error("ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+      return;
+    }
+    execute(context, spec, args, false);
+  }
+
+  /**
+   * Runs a command whose checks have passed. Inside EXEC the locks are already held by the
+   * transaction, so {@code locked} skips taking them again.
+   */
+  public void execute(CommandContext context, CommandSpec spec, byte[][] args, boolean locked) {
+    ClientConnection client = context.client();
+    Reply reply = client.reply();
+    String refusal = server.refusal(client, spec, args);
+    if (refusal != null) {
+      spec.stats().rejected.increment();
+      reply.error(refusal);
+      return;
+    }
+    int[] keyPositions = spec.keyPositions(args);
+    int[] slots = slotsOf(args, keyPositions);
+    SlotLocks locks = server.keyspace().locks();
+    int[] stripes = null;
+    boolean all = !locked && spec.has(CommandFlag.ALLOW_CROSS_SLOT) && keyPositions.length == 0;
+    if (!locked) {
+      if (lockEverything(spec)) {
+        all = true;
+        locks.lockAll();
+      } else if (slots.length == 1) {
+        locks.lockSlot(slots[0]);
+      } else if (slots.length > 1) {
+        stripes = locks.stripesOf(slots, slots.length);
+        locks.lockStripes(stripes);
+      }
+    }
+    long started = System.nanoTime();
+    long repliesBefore = reply.repliesWritten();
+    boolean failed = false;
+    context.prepare(spec, args);
+    try {
+      spec.handler().execute(context);
+      if (spec.isWrite()) {
+        afterWrite(client, args, keyPositions);
+      }
+    } catch (ShoalError error) {
+      failed = true;
+      if (reply.repliesWritten() == repliesBefore) {
+        reply.error(error.getMessage());
+      } else {
+        throw new IllegalStateException("command " + spec.fullName() + " failed after replying", error);
+      }
+    } finally {
+      if (!locked) {
+        if (all) {
+          locks.unlockAll();
+        } else if (slots.length == 1) {
+          locks.unlockSlot(slots[0]);
+        } else if (stripes != null) {
+          locks.unlockStripes(stripes);
+        }
+      }
+    }
+    long micros = (System.nanoTime() - started) / 1000;
+    CommandStats stats = spec.stats();
+    stats.calls.increment();
+    stats.micros.add(micros);
+    if (failed) {
+      stats.failed.increment();
+    }
+    server.commandCompleted(client, spec, args, micros);
+  }
+
+  private static boolean lockEverything(CommandSpec spec) {
+    // Keyless writes (FLUSHALL, SWAPDB...) and whole-keyspace admin commands see one instant.
+    return spec.firstKey() <= 0 && !spec.movableKeys() && spec.isWrite();
+  }
+
+  private void afterWrite(ClientConnection client, byte[][] args, int[] keyPositions) {
+    if (keyPositions.length == 0) {
+      return;
+    }
+    Database db = server.keyspace().db(client.db());
+    List<KeyWriteListener> listeners = server.keyWriteListeners();
+    for (int position : keyPositions) {
+      if (position >= args.length) {
+        continue;
+      }
+      byte[] key = args[position];
+      db.changed(key);
+      for (int i = 0; i < listeners.size(); i++) {
+        listeners.get(i).keyWritten(client.db(), key, client);
+      }
+    }
+  }
+
+  /** Slots of the given key arguments, in argument order. */
+  public static int[] slotsOf(byte[][] args, int[] keyPositions) {
+    if (keyPositions.length == 0) {
+      return NO_SLOTS;
+    }
+    int[] slots = new int[keyPositions.length];
+    int count = 0;
+    for (int position : keyPositions) {
+      if (position < args.length) {
+        slots[count++] = KeySlot.of(args[position]);
+      }
+    }
+    return count == slots.length ? slots : java.util.Arrays.copyOf(slots, count);
+  }
+
+  private static boolean isTransactionControl(CommandSpec spec) {
+    String name = spec.parent() == null ? spec.name() : spec.parent().name();
+    switch (name) {
+      case "exec": case "discard": case "multi": case "watch": case "quit": case "reset":
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static boolean allowedWhileSubscribed(CommandSpec spec) {
+    String name = spec.parent() == null ? spec.name() : spec.parent().name();
+    switch (name) {
+      case "subscribe": case "unsubscribe": case "psubscribe": case "punsubscribe": case "ssubscribe":
+      case "sunsubscribe": case "ping": case "quit": case "reset":
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static void rejectInMulti(ClientConnection client) {
+    if (client.inMulti()) {
+      client.markMultiDirty();
+    }
+  }
+
+  private static String unknownCommand(byte[][] args) {
+    StringBuilder text = new StringBuilder("ERR unknown command '").append(abbreviate(args[0]))
+        .append("', with args beginning with: ");
+    for (int i = 1; i < args.length && text.length() < 256; i++) {
+      text.append('\'').append(abbreviate(args[i])).append("' ");
+    }
+    return text.toString();
+  }
+
+  private static String abbreviate(byte[] value) {
+    String text = new String(value, 0, Math.min(value.length, 128), StandardCharsets.UTF_8);
+    return text;
+  }
+}

@@ -1,0 +1,332 @@
+package io.shoal.server.keyspace;
+
+import io.shoal.server.resp.ShoalError;
+import io.shoal.server.slot.KeySlot;
+
+/**
+ * One numbered database (SELECT n): 16384 slot tables, created on first use.
+ *
+ * <p>Partitioning by slot from the start makes counting, listing, migrating and locking by slot
+ * cheap, in standalone mode as in cluster mode. Every method expects the caller to hold the lock
+ * of the key's slot (see {@link SlotLocks}); whole-database operations expect every lock.
+ *
+ * <p>Reads expire keys lazily, as Redis's {@code expireIfNeeded} does: a key whose time has come is
+ * deleted by the first access that sees it, and reported to {@link KeyEvents}.
+ */
+public final class Database {
+  private final int index;
+  private final Keyspace keyspace;
+  private final SlotTable[] slots = new SlotTable[KeySlot.SLOT_COUNT];
+
+  Database(int index, Keyspace keyspace) {
+    this.index = index;
+    this.keyspace = keyspace;
+  }
+
+  public int index() {
+    return index;
+  }
+
+  public Keyspace keyspace() {
+    return keyspace;
+  }
+
+  /** The slot table, or null if the slot never held a key in this database. */
+  public SlotTable slot(int slot) {
+    return slots[slot];
+  }
+
+  private SlotTable slotForWrite(int slot) {
+    SlotTable table = slots[slot];
+    if (table == null) {
+      table = new SlotTable();
+      slots[slot] = table;
+    }
+    return table;
+  }
+
+  /** The live value of a key, or null; expires it if its time has come and touches its clock. */
+  public Object get(byte[] key) {
+    SlotTable table = slots[KeySlot.of(key)];
+    if (table == null) {
+      return null;
+    }
+    int index = table.find(key);
+    if (index < 0) {
+      return null;
+    }
+    if (expireIfNeeded(table, index)) {
+      return null;
+    }
+    table.accessAt(index, keyspace.eviction().touch(table.accessAt(index)));
+    return table.valueAt(index);
+  }
+
+  /** Like {@link #get} but does not touch the access clock (TYPE, TTL, OBJECT, SCAN). */
+  public Object peek(byte[] key) {
+    SlotTable table = slots[KeySlot.of(key)];
+    if (table == null) {
+      return null;
+    }
+    int index = table.find(key);
+    if (index < 0 || expireIfNeeded(table, index)) {
+      return null;
+    }
+    return table.valueAt(index);
+  }
+
+  public boolean exists(byte[] key) {
+    return peek(key) != null;
+  }
+
+  /** The string value, null if absent, WRONGTYPE if the key holds another type. */
+  public byte[] getString(byte[] key) {
+    Object value = get(key);
+    if (value == null || value instanceof byte[]) {
+      return (byte[]) value;
+    }
+    throw ShoalError.wrongType();
+  }
+
+  /** The value as the given collection class, null if absent, WRONGTYPE otherwise. */
+  public <T extends CollectionValue> T get(byte[] key, Class<T> type) {
+    Object value = get(key);
+    if (value == null) {
+      return null;
+    }
+    if (type.isInstance(value)) {
+      return type.cast(value);
+    }
+    throw ShoalError.wrongType();
+  }
+
+  /** Checks that the key is absent or holds the given type without touching it. */
+  public void checkType(byte[] key, ValueType type) {
+    Object value = peek(key);
+    if (value != null && ValueType.of(value) != type) {
+      throw ShoalError.wrongType();
+    }
+  }
+
+  /** Stores a value and removes any TTL, as SET does. */
+  public void set(byte[] key, Object value) {
+    put(key, value, false);
+  }
+
+  /** Stores a value, keeping the TTL the key had (SET KEEPTTL, SETRANGE, APPEND...). */
+  public void setKeepTtl(byte[] key, Object value) {
+    put(key, value, true);
+  }
+
+  private void put(byte[] key, Object value, boolean keepTtl) {
+    SlotTable table = slotForWrite(KeySlot.of(key));
+    int index = table.find(key);
+    int clock = keyspace.eviction().touch(0);
+    if (index >= 0) {
+      Object previous = table.valueAt(index);
+      if (table.expireAt(index) != 0 && table.expireAt(index) <= keyspace.nowMillis()) {
+        // An expired key is a fresh key: it keeps no TTL even with KEEPTTL.
+        keepTtl = false;
+      }
+      keyspace.account(MemorySize.ofValue(value) - accounted(previous));
+      markAccounted(value);
+      table.valueAt(index, value);
+      table.accessAt(index, clock);
+      if (!keepTtl) {
+        table.expireAt(index, 0);
+      }
+      return;
+    }
+    // Request arguments are freshly allocated per request, so the table can own the key array.
+    table.insert(key, value, clock);
+    keyspace.account(MemorySize.ENTRY_OVERHEAD + MemorySize.ofBytes(key) + MemorySize.ofValue(value));
+    markAccounted(value);
+  }
+
+  private static long accounted(Object value) {
+    if (value instanceof CollectionValue) {
+      return ((CollectionValue) value).accountedBytes;
+    }
+    return MemorySize.ofValue(value);
+  }
+
+  private static void markAccounted(Object value) {
+    if (value instanceof CollectionValue) {
+      CollectionValue collection = (CollectionValue) value;
+      collection.accountedBytes = collection.memoryBytes();
+    }
+  }
+
+  /**
+   * Brings used-memory accounting up to date after a collection changed in place, and removes the
+   * key if the collection became empty (Redis never keeps empty collections).
+   */
+  public void changed(byte[] key) {
+    SlotTable table = slots[KeySlot.of(key)];
+    if (table == null) {
+      return;
+    }
+    int index = table.find(key);
+    if (index < 0) {
+      return;
+    }
+    Object value = table.valueAt(index);
+    if (value instanceof CollectionValue) {
+      CollectionValue collection = (CollectionValue) value;
+      if (collection.length() == 0) {
+        removeAt(table, index);
+        return;
+      }
+      long now = collection.memoryBytes();
+      keyspace.account(now - collection.accountedBytes);
+      collection.accountedBytes = now;
+    }
+  }
+
+  /** Deletes a key; true if it existed (and had not expired). */
+  public boolean remove(byte[] key) {
+    SlotTable table = slots[KeySlot.of(key)];
+    if (table == null) {
+      return false;
+    }
+    int index = table.find(key);
+    if (index < 0) {
+      return false;
+    }
+    if (expireIfNeeded(table, index)) {
+      return false;
+    }
+    removeAt(table, index);
+    return true;
+  }
+
+  void removeAt(SlotTable table, int index) {
+    byte[] key = table.keyAt(index);
+    Object value = table.valueAt(index);
+    keyspace.account(-(MemorySize.ENTRY_OVERHEAD + MemorySize.ofBytes(key) + accounted(value)));
+    table.removeAt(index);
+  }
+
+  /** Expiry time in unix ms, 0 for none, -1 for a missing key. */
+  public long expireTime(byte[] key) {
+    SlotTable table = slots[KeySlot.of(key)];
+    if (table == null) {
+      return -1;
+    }
+    int index = table.find(key);
+    if (index < 0 || expireIfNeeded(table, index)) {
+      return -1;
+    }
+    return table.expireAt(index);
+  }
+
+  /** Sets (or with 0, removes) the expiry of an existing key; false if the key is missing. */
+  public boolean expireTime(byte[] key, long unixMillis) {
+    SlotTable table = slots[KeySlot.of(key)];
+    if (table == null) {
+      return false;
+    }
+    int index = table.find(key);
+    if (index < 0 || expireIfNeeded(table, index)) {
+      return false;
+    }
+    table.expireAt(index, unixMillis);
+    return true;
+  }
+
+  /** The raw access clock (LRU seconds or LFU counter and minutes), -1 for a missing key. */
+  public int accessClock(byte[] key) {
+    SlotTable table = slots[KeySlot.of(key)];
+    if (table == null) {
+      return -1;
+    }
+    int index = table.find(key);
+    if (index < 0 || expireIfNeeded(table, index)) {
+      return -1;
+    }
+    return table.accessAt(index);
+  }
+
+  public void accessClock(byte[] key, int clock) {
+    SlotTable table = slots[KeySlot.of(key)];
+    if (table != null) {
+      int index = table.find(key);
+      if (index >= 0) {
+        table.accessAt(index, clock);
+      }
+    }
+  }
+
+  /** Deletes the entry if it has expired; true if it did. */
+  boolean expireIfNeeded(SlotTable table, int index) {
+    long expireAt = table.expireAt(index);
+    if (expireAt == 0 || expireAt > keyspace.nowMillis() || !keyspace.expiryEnabled()) {
+      return false;
+    }
+    byte[] key = table.keyAt(index);
+    removeAt(table, index);
+    keyspace.events().expired(this.index, key);
+    return true;
+  }
+
+  /** Keys in all slots, counted without locks: exact when no writes run, approximate otherwise. */
+  public long size() {
+    long total = 0;
+    for (SlotTable table : slots) {
+      if (table != null) {
+        total += table.size();
+      }
+    }
+    return total;
+  }
+
+  public long volatileSize() {
+    long total = 0;
+    for (SlotTable table : slots) {
+      if (table != null) {
+        total += table.volatileCount();
+      }
+    }
+    return total;
+  }
+
+  public int countInSlot(int slot) {
+    SlotTable table = slots[slot];
+    return table == null ? 0 : table.size();
+  }
+
+  /** Drops every key of one slot (cluster FLUSHSLOTS-like uses and DELSLOTS cleanups). */
+  public void clearSlot(int slot) {
+    SlotTable table = slots[slot];
+    if (table == null) {
+      return;
+    }
+    long freed = 0;
+    for (int i = 0; i < table.capacity(); i++) {
+      byte[] key = table.keyAt(i);
+      if (key != null) {
+        freed += MemorySize.ENTRY_OVERHEAD + MemorySize.ofBytes(key) + accounted(table.valueAt(i));
+      }
+    }
+    keyspace.account(-freed);
+    slots[slot] = null;
+  }
+
+  /** Drops everything; the caller holds every lock. */
+  void clear() {
+    for (int slot = 0; slot < slots.length; slot++) {
+      if (slots[slot] != null) {
+        clearSlot(slot);
+      }
+    }
+  }
+
+  /** Exchanges contents with another database (SWAPDB); the caller holds every lock. */
+  void swapWith(Database other) {
+    for (int slot = 0; slot < slots.length; slot++) {
+      SlotTable mine = slots[slot];
+      slots[slot] = other.slots[slot];
+      other.slots[slot] = mine;
+    }
+  }
+}

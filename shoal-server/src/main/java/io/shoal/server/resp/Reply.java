@@ -1,0 +1,280 @@
+package io.shoal.server.resp;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes replies in RESP2 or RESP3 straight into the connection's output buffer.
+ *
+ * <p>Commands never build reply objects: they call these methods in the order the reply is read,
+ * so a pipelined batch ends up as one buffer and one flush, and the hot path allocates nothing
+ * beyond the bytes themselves. The RESP3 types (maps, sets, doubles, booleans, nulls, pushes) are
+ * downgraded here, in one place, to what a RESP2 client expects, the way Redis's
+ * {@code addReplyMapLen}, {@code addReplyDouble} and {@code addReplyNull} do.
+ */
+public final class Reply {
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] QUEUED = "+QUEUED\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EMPTY_ARRAY = "*0\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[][] SMALL_INTS = new byte[1024][];
+  private static final byte[][] BULK_HEADERS = new byte[512][];
+  private static final byte[][] ARRAY_HEADERS = new byte[256][];
+
+  static {
+    for (int i = 0; i < SMALL_INTS.length; i++) {
+      SMALL_INTS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+    for (int i = 0; i < BULK_HEADERS.length; i++) {
+      BULK_HEADERS[i] = ("$" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+    for (int i = 0; i < ARRAY_HEADERS.length; i++) {
+      ARRAY_HEADERS[i] = ("*" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
+  private ByteBuf out;
+  private int protocol = 2;
+  private long repliesWritten;
+
+  public Reply(ByteBuf out) {
+    this.out = out;
+  }
+
+  public ByteBuf buffer() {
+    return out;
+  }
+
+  /** Points the writer at another buffer, returning the previous one (used to capture replies). */
+  public ByteBuf redirect(ByteBuf next) {
+    ByteBuf previous = out;
+    out = next;
+    return previous;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  public void protocol(int version) {
+    this.protocol = version;
+  }
+
+  public boolean resp3() {
+    return protocol == 3;
+  }
+
+  /** How many top-level or nested reply items have been written; lets callers see that a command replied. */
+  public long repliesWritten() {
+    return repliesWritten;
+  }
+
+  public void ok() {
+    repliesWritten++;
+    out.writeBytes(OK);
+  }
+
+  public void queued() {
+    repliesWritten++;
+    out.writeBytes(QUEUED);
+  }
+
+  public void simple(String text) {
+    repliesWritten++;
+    out.writeByte('+');
+    out.writeCharSequence(text, StandardCharsets.UTF_8);
+    out.writeBytes(CRLF);
+  }
+
+  /**
+   * An error reply. Redis prefixes errors with an upper-case code (ERR, WRONGTYPE, MOVED...); a
+   * message given without one gets "ERR ". Line breaks would break the protocol, so they become
+   * spaces, as Redis's addReplyErrorLength does.
+   */
+  public void error(String message) {
+    repliesWritten++;
+    out.writeByte('-');
+    String text = message.indexOf('\r') >= 0 || message.indexOf('\n') >= 0
+        ? message.replace('\r', ' ').replace('\n', ' ') : message;
+    out.writeCharSequence(text, StandardCharsets.UTF_8);
+    out.writeBytes(CRLF);
+  }
+
+  public void error(ShoalError error) {
+    error(error.getMessage());
+  }
+
+  public void integer(long value) {
+    repliesWritten++;
+    if (value >= 0 && value < SMALL_INTS.length) {
+      out.writeBytes(SMALL_INTS[(int) value]);
+      return;
+    }
+    out.writeByte(':');
+    writeDecimal(value);
+    out.writeBytes(CRLF);
+  }
+
+  public void bulk(byte[] value) {
+    if (value == null) {
+      nullBulk();
+      return;
+    }
+    bulk(value, 0, value.length);
+  }
+
+  public void bulk(byte[] value, int offset, int length) {
+    repliesWritten++;
+    if (length < BULK_HEADERS.length) {
+      out.writeBytes(BULK_HEADERS[length]);
+    } else {
+      out.writeByte('$');
+      writeDecimal(length);
+      out.writeBytes(CRLF);
+    }
+    out.writeBytes(value, offset, length);
+    out.writeBytes(CRLF);
+  }
+
+  public void bulk(String value) {
+    if (value == null) {
+      nullBulk();
+      return;
+    }
+    bulk(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A long written as a bulk string, as Redis does for INCRBYFLOAT-like and some list replies. */
+  public void bulk(long value) {
+    bulk(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** RESP3 verbatim string (=), plain bulk string for RESP2. Used by INFO and CLIENT LIST-like replies. */
+  public void verbatim(String text) {
+    if (!resp3()) {
+      bulk(text);
+      return;
+    }
+    repliesWritten++;
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    out.writeByte('=');
+    writeDecimal(bytes.length + 4);
+    out.writeBytes(CRLF);
+    out.writeCharSequence("txt:", StandardCharsets.US_ASCII);
+    out.writeBytes(bytes);
+    out.writeBytes(CRLF);
+  }
+
+  public void nullBulk() {
+    repliesWritten++;
+    out.writeBytes(resp3() ? NULL3 : NULL_BULK);
+  }
+
+  public void nullArray() {
+    repliesWritten++;
+    out.writeBytes(resp3() ? NULL3 : NULL_ARRAY);
+  }
+
+  public void emptyArray() {
+    repliesWritten++;
+    out.writeBytes(EMPTY_ARRAY);
+  }
+
+  public void array(int length) {
+    repliesWritten++;
+    if (length < ARRAY_HEADERS.length) {
+      out.writeBytes(ARRAY_HEADERS[length]);
+      return;
+    }
+    header('*', length);
+  }
+
+  /** A map of {@code pairs} entries; a flat array of 2 x pairs for RESP2. */
+  public void map(int pairs) {
+    if (resp3()) {
+      repliesWritten++;
+      header('%', pairs);
+    } else {
+      array(pairs * 2);
+    }
+  }
+
+  /** A set reply; an array for RESP2. */
+  public void set(int length) {
+    if (resp3()) {
+      repliesWritten++;
+      header('~', length);
+    } else {
+      array(length);
+    }
+  }
+
+  /** An out-of-band push (pub/sub messages); an array for RESP2. */
+  public void push(int length) {
+    if (resp3()) {
+      repliesWritten++;
+      header('>', length);
+    } else {
+      array(length);
+    }
+  }
+
+  /** RESP3 double; a bulk string for RESP2, formatted as Redis formats doubles. */
+  public void doubleValue(double value) {
+    if (resp3()) {
+      repliesWritten++;
+      out.writeByte(',');
+      out.writeCharSequence(formatDouble3(value), StandardCharsets.US_ASCII);
+      out.writeBytes(CRLF);
+    } else {
+      bulk(NumberFormat.formatDouble(value));
+    }
+  }
+
+  public void bool(boolean value) {
+    if (resp3()) {
+      repliesWritten++;
+      out.writeBytes(value ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+    } else {
+      integer(value ? 1 : 0);
+    }
+  }
+
+  /** Bytes that are already a complete RESP reply. */
+  public void raw(byte[] resp) {
+    repliesWritten++;
+    out.writeBytes(resp);
+  }
+
+  public void raw(ByteBuf resp) {
+    repliesWritten++;
+    out.writeBytes(resp);
+  }
+
+  private static String formatDouble3(double value) {
+    if (Double.isInfinite(value)) {
+      return value > 0 ? "inf" : "-inf";
+    }
+    if (Double.isNaN(value)) {
+      return "nan";
+    }
+    return NumberFormat.formatDouble(value);
+  }
+
+  private void header(char type, long length) {
+    out.writeByte(type);
+    writeDecimal(length);
+    out.writeBytes(CRLF);
+  }
+
+  private void writeDecimal(long value) {
+    if (value >= 0 && value < 10) {
+      out.writeByte('0' + (int) value);
+      return;
+    }
+    out.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
+  }
+}

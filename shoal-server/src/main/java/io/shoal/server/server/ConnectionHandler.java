@@ -1,0 +1,234 @@
+package io.shoal.server.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.shoal.server.ShoalServer;
+import io.shoal.server.client.ClientConnection;
+import io.shoal.server.command.CommandContext;
+import io.shoal.server.resp.ProtocolException;
+import io.shoal.server.resp.Reply;
+import io.shoal.server.resp.RequestParser;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * One client connection on its Netty event loop: bytes in, requests parsed, commands run, replies
+ * out. All requests that arrived in one read are answered with one flush, which is what makes
+ * pipelining cheap. While a command is blocked (BLPOP...), later requests stay unparsed in the
+ * input buffer and reading pauses, so replies stay in order.
+ */
+public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+  private static final System.Logger LOG = System.getLogger(ConnectionHandler.class.getName());
+
+  private final ShoalServer server;
+  private final RequestParser parser;
+  private ClientConnection client;
+  private CommandContext context;
+  private Reply reply;
+  private ChannelHandlerContext channelContext;
+  private ByteBuf input;
+  private ByteBuf output;
+
+  public ConnectionHandler(ShoalServer server) {
+    this.server = server;
+    this.parser = new RequestParser(server.core().protoMaxBulkLen.asLong());
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    this.channelContext = ctx;
+    boolean needsAuth = !server.core().requirepass.text().isEmpty();
+    reply = new Reply(null);
+    client = new ClientConnection(server.clients().nextId(), ctx.channel(), reply, server.nowMillis(), !needsAuth);
+    context = new CommandContext(server, client);
+    parser.authenticated(!needsAuth);
+    client.outbound(this::sendLater);
+    client.onResume(() -> ctx.executor().execute(this::resumeAfterBlock));
+    if (server.clients().size() >= server.core().maxclients.asInt() || server.stopping()) {
+      server.clients().countRejected();
+      ByteBuf error = ctx.alloc().buffer();
+      reply.redirect(error);
+      reply.error("ERR max number of clients reached");
+      ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
+      client.closing(true);
+      return;
+    }
+    server.clients().add(client);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (client != null) {
+      server.clients().remove(client);
+      server.connectionClosed(client);
+    }
+    if (input != null) {
+      input.release();
+      input = null;
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object message) {
+    ByteBuf bytes = (ByteBuf) message;
+    server.stats().netInputBytes.add(bytes.readableBytes());
+    if (client.closing()) {
+      bytes.release();
+      return;
+    }
+    if (input == null) {
+      input = bytes;
+    } else {
+      if (input.writableBytes() < bytes.readableBytes()) {
+        input.discardReadBytes();
+        if (input.writableBytes() < bytes.readableBytes()) {
+          ByteBuf larger = ctx.alloc().buffer(Math.max(input.readableBytes() + bytes.readableBytes(), input.capacity() * 2));
+          larger.writeBytes(input);
+          input.release();
+          input = larger;
+        }
+      }
+      input.writeBytes(bytes);
+      bytes.release();
+    }
+    if (input.readableBytes() > server.core().queryBufferLimit.asLong()) {
+      LOG.log(System.Logger.Level.WARNING, "closing client {0}: query buffer over client-query-buffer-limit", client.address());
+      closeNow();
+      return;
+    }
+    processInput();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    flush();
+  }
+
+  private void processInput() {
+    while (input != null && input.isReadable() && !client.blocked() && !client.closing()) {
+      byte[][] args;
+      try {
+        parser.authenticated(client.authenticated());
+        args = parser.next(input);
+      } catch (ProtocolException e) {
+        ensureOutput();
+        reply.error(e.getMessage());
+        client.closing(true);
+        flushAndClose();
+        return;
+      }
+      if (args == null) {
+        break;
+      }
+      if (args.length == 0) {
+        continue;
+      }
+      execute(args);
+    }
+    if (input != null && !input.isReadable()) {
+      input.release();
+      input = null;
+    }
+    // Stop reading while blocked: later requests must wait for the blocked command's reply.
+    channelContext.channel().config().setAutoRead(!client.blocked());
+  }
+
+  private void execute(byte[][] args) {
+    ensureOutput();
+    client.lastInteraction(server.nowMillis(), commandName(args));
+    boolean discard = client.replyMode() != ClientConnection.ReplyMode.ON || client.skipNextReply();
+    ByteBuf real = null;
+    if (discard) {
+      real = reply.redirect(channelContext.alloc().heapBuffer());
+      client.skipNextReply(false);
+    }
+    try {
+      server.dispatcher().dispatch(context, args);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "command failed unexpectedly", e);
+      reply.error("ERR internal error: " + e);
+    } finally {
+      if (discard) {
+        reply.redirect(real).release();
+      }
+    }
+    if (client.closing()) {
+      flushAndClose();
+    } else if (output.readableBytes() > 64 * 1024) {
+      flush();
+    }
+  }
+
+  private static String commandName(byte[][] args) {
+    return new String(args[0], java.nio.charset.StandardCharsets.US_ASCII).toLowerCase();
+  }
+
+  private void ensureOutput() {
+    if (output == null) {
+      output = channelContext.alloc().ioBuffer(256);
+      reply.redirect(output);
+    }
+  }
+
+  private void flush() {
+    if (output != null && output.isReadable()) {
+      server.stats().netOutputBytes.add(output.readableBytes());
+      ByteBuf toSend = output;
+      output = null;
+      reply.redirect(null);
+      channelContext.writeAndFlush(toSend, channelContext.voidPromise());
+    }
+  }
+
+  private void flushAndClose() {
+    ByteBuf toSend = output == null ? channelContext.alloc().buffer(0) : output;
+    output = null;
+    reply.redirect(null);
+    channelContext.writeAndFlush(toSend).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void closeNow() {
+    client.closing(true);
+    if (output != null) {
+      output.release();
+      output = null;
+      reply.redirect(null);
+    }
+    channelContext.close();
+  }
+
+  /** Runs a writer on the event loop against this connection's reply and flushes it. */
+  private void sendLater(Consumer<Reply> writer) {
+    if (channelContext.executor().inEventLoop()) {
+      sendNow(writer);
+    } else {
+      channelContext.executor().execute(() -> sendNow(writer));
+    }
+  }
+
+  private void sendNow(Consumer<Reply> writer) {
+    if (!channelContext.channel().isActive()) {
+      return;
+    }
+    ensureOutput();
+    writer.accept(reply);
+    flush();
+  }
+
+  private void resumeAfterBlock() {
+    if (!client.blocked() && channelContext.channel().isActive()) {
+      processInput();
+      flush();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      LOG.log(System.Logger.Level.WARNING, "connection error from " + (client == null ? "?" : client.address()), cause);
+    }
+    ctx.close();
+  }
+}
