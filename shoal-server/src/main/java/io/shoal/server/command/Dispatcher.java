@@ -93,7 +93,7 @@ public final class Dispatcher {
     int[] slots = slotsOf(args, keyPositions);
     SlotLocks locks = server.keyspace().locks();
     int[] stripes = null;
-    boolean all = !locked && spec.has(CommandFlag.ALLOW_CROSS_SLOT) && keyPositions.length == 0;
+    boolean all = false;
     if (!locked) {
       if (lockEverything(spec)) {
         all = true;
