@@ -1,0 +1,119 @@
+package io.shoal.server.persistence.rdb;
+
+import io.shoal.server.keyspace.Database;
+import io.shoal.server.keyspace.Keyspace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Loads a whole RDB file into a keyspace, as Redis's {@code rdbLoadRio} does: checks the magic and
+ * version, applies SELECTDB, skips AUX, RESIZEDB, IDLE, FREQ and function opcodes, drops keys whose
+ * expiry time has passed (a master does the same), and checks the trailing CRC-64 unless it is
+ * zero (Redis writes zero with {@code rdbchecksum no}).
+ *
+ * <p>The caller holds every slot lock or runs before clients are accepted.
+ */
+public final class RdbLoader {
+  /** What a load found. */
+  public record Result(long keys, long expiredSkipped, int version, boolean aofPreamble, long bytes) {}
+
+  private RdbLoader() {}
+
+  public static Result load(InputStream stream, Keyspace keyspace, CollectionCodecs codecs) throws IOException {
+    RdbInput in = new RdbInput(stream);
+    byte[] magic = in.readBytes(9);
+    String header = new String(magic, StandardCharsets.US_ASCII);
+    if (!header.startsWith("REDIS")) {
+      throw new RdbFormatException("wrong signature trying to load DB from file", 0);
+    }
+    int version;
+    try {
+      version = Integer.parseInt(header.substring(5));
+    } catch (NumberFormatException e) {
+      throw new RdbFormatException("bad RDB version " + header.substring(5), 5);
+    }
+    if (version < 1 || version > RdbFormat.MAX_READ_VERSION) {
+      throw new RdbFormatException("can't handle RDB format version " + version, 5);
+    }
+    long now = keyspace.nowMillis();
+    Database db = keyspace.db(0);
+    long expireAt = 0;
+    long keys = 0;
+    long expired = 0;
+    boolean aofPreamble = false;
+    while (true) {
+      long offset = in.offset();
+      int type = in.readByte();
+      switch (type) {
+        case RdbFormat.OPCODE_EXPIRETIME:
+          expireAt = (in.readIntLittleEndian() & 0xffffffffL) * 1000;
+          continue;
+        case RdbFormat.OPCODE_EXPIRETIME_MS:
+          expireAt = in.readLongLittleEndian();
+          continue;
+        case RdbFormat.OPCODE_FREQ:
+          in.readByte();
+          continue;
+        case RdbFormat.OPCODE_IDLE:
+          in.readLength();
+          continue;
+        case RdbFormat.OPCODE_SELECTDB: {
+          long index = in.readLength();
+          if (index >= keyspace.databaseCount()) {
+            throw new RdbFormatException("FATAL: Data file was created with a Redis server configured to handle more than "
+                + keyspace.databaseCount() + " databases", offset);
+          }
+          db = keyspace.db((int) index);
+          continue;
+        }
+        case RdbFormat.OPCODE_RESIZEDB:
+          in.readLength();
+          in.readLength();
+          continue;
+        case RdbFormat.OPCODE_AUX: {
+          String name = in.readUtf8();
+          String value = in.readUtf8();
+          if (name.equals("aof-base")) {
+            aofPreamble = value.equals("1");
+          }
+          continue;
+        }
+        case RdbFormat.OPCODE_FUNCTION_2:
+          // A function library's source; Shoal has no scripting, so the library is dropped.
+          in.readString();
+          continue;
+        case RdbFormat.OPCODE_MODULE_AUX:
+        case RdbFormat.OPCODE_FUNCTION_PRE_GA:
+          throw new RdbFormatException("module and pre-release function data are not supported", offset);
+        case RdbFormat.OPCODE_EOF: {
+          long computed = in.crc();
+          if (version >= 5) {
+            long stored = in.readLongLittleEndian();
+            if (stored != 0 && stored != computed) {
+              throw new RdbFormatException("wrong RDB checksum", in.offset() - 8);
+            }
+          }
+          return new Result(keys, expired, version, aofPreamble, in.offset());
+        }
+        default:
+          break;
+      }
+      if (!RdbValues.isValueType(type)) {
+        throw new RdbFormatException("unknown RDB type or opcode " + type, offset);
+      }
+      byte[] key = in.readString();
+      Object value = RdbValues.read(in, type, codecs);
+      if (expireAt != 0 && expireAt <= now) {
+        expired++;
+      } else {
+        db.set(key, value);
+        if (expireAt != 0) {
+          db.expireTime(key, expireAt);
+        }
+        keys++;
+      }
+      expireAt = 0;
+    }
+  }
+}
