@@ -57,6 +57,7 @@ public final class ShoalServer implements AutoCloseable {
   private final KeyspaceNotifications notifications = new KeyspaceNotifications();
   private final List<KeyWriteListener> keyWriteListeners = new CopyOnWriteArrayList<>();
   private final List<CommandGate> gates = new CopyOnWriteArrayList<>();
+  private final List<io.shoal.server.command.CommandLog> commandLogs = new CopyOnWriteArrayList<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<ServerModule> modules = new ArrayList<>();
   private final ServerStats stats = new ServerStats();
@@ -271,6 +272,14 @@ public final class ShoalServer implements AutoCloseable {
 
   public void addKeyWriteListener(KeyWriteListener listener) {
     keyWriteListeners.add(listener);
+  }
+
+  public List<io.shoal.server.command.CommandLog> commandLogs() {
+    return commandLogs;
+  }
+
+  public void addCommandLog(io.shoal.server.command.CommandLog log) {
+    commandLogs.add(log);
   }
 
   public void addGate(CommandGate gate) {

@@ -113,6 +113,10 @@ public final class Dispatcher {
       spec.handler().execute(context);
       if (spec.isWrite()) {
         afterWrite(client, args, keyPositions);
+        List<CommandLog> logs = server.commandLogs();
+        for (int i = 0; i < logs.size(); i++) {
+          logs.get(i).written(client, spec, args);
+        }
       }
     } catch (ShoalError error) {
       failed = true;

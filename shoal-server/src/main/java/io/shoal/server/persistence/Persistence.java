@@ -1,0 +1,599 @@
+package io.shoal.server.persistence;
+
+import io.netty.buffer.Unpooled;
+import io.shoal.server.ShoalServer;
+import io.shoal.server.client.ClientConnection;
+import io.shoal.server.command.CommandContext;
+import io.shoal.server.command.CommandFlag;
+import io.shoal.server.command.CommandSpec;
+import io.shoal.server.config.Setting;
+import io.shoal.server.config.Settings;
+import io.shoal.server.keyspace.Keyspace;
+import io.shoal.server.persistence.aof.AofLoader;
+import io.shoal.server.persistence.aof.AppendOnlyFile;
+import io.shoal.server.persistence.rdb.CollectionCodecs;
+import io.shoal.server.persistence.rdb.RdbLoader;
+import io.shoal.server.persistence.rdb.RdbWriter;
+import io.shoal.server.resp.Reply;
+import io.shoal.server.server.ServerModule;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Durability of one node: RDB snapshots (SAVE, BGSAVE, save points, load at start-up, save at
+ * shutdown) and the append-only file (logging, fsync policy, rewrite, replay at start-up), with
+ * Redis's settings, INFO fields and MISCONF refusals.
+ *
+ * <p>Where Redis forks, Shoal takes a {@link Snapshot} (a copy of the keyspace under every slot
+ * lock, strings shared, collections deep-copied) and writes it on a background thread, one
+ * background job (BGSAVE or rewrite) at a time, as Redis allows one child. Start-up loads the AOF
+ * when {@code appendonly yes}, else the RDB file, while a gate answers other clients with LOADING.
+ */
+public final class Persistence implements ServerModule {
+  private static final System.Logger LOG = System.getLogger(Persistence.class.getName());
+  static final String RDB_MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently"
+      + " unable to persist to disk. Commands that may modify the data set are disabled, because this"
+      + " instance is configured to report errors during writes if RDB snapshotting fails"
+      + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+  private static final Set<String> RELATIVE_EXPIRY = Set.of("expire", "pexpire", "setex", "psetex", "set", "getex");
+  private static final long BGSAVE_RETRY_DELAY_MILLIS = 5000;
+
+  private final CollectionCodecs codecs = new CollectionCodecs();
+  private final AtomicLong changes = new AtomicLong();
+  private final AtomicBoolean backgroundJob = new AtomicBoolean();
+  private final AtomicLong rdbSaves = new AtomicLong();
+  private final AtomicLong aofRewrites = new AtomicLong();
+  private ShoalServer server;
+  private Setting save;
+  private Setting dbfilename;
+  private Setting rdbcompression;
+  private Setting stopWritesOnBgsaveError;
+  private Setting appendonly;
+  private Setting appendfilename;
+  private Setting appendfsync;
+  private Setting rewritePercentage;
+  private Setting rewriteMinSize;
+  private Setting loadTruncated;
+  private Setting useRdbPreamble;
+  private volatile SavePoints savePoints = SavePoints.parse("");
+  private volatile AppendOnlyFile aof;
+  private volatile boolean loading;
+  private volatile ClientConnection loaderClient;
+  private volatile long lastSaveMillis;
+  private volatile long lastBgsaveAttemptMillis;
+  private volatile boolean lastBgsaveOk = true;
+  private volatile long lastBgsaveSeconds = -1;
+  private volatile long bgsaveStartedMillis;
+  private volatile long rewriteStartedMillis;
+  private volatile boolean lastRewriteOk = true;
+  private volatile long lastRewriteSeconds = -1;
+  private volatile boolean rewriteScheduled;
+  private volatile long lastLoadKeys;
+  private volatile long lastLoadExpired;
+  private volatile long lastSnapshotPauseMicros;
+  private volatile Boolean shutdownSaveOverride;
+  private ScheduledExecutorService cron;
+  private ExecutorService background;
+
+  @Override
+  public void install(ShoalServer server) {
+    this.server = server;
+    Settings settings = server.settings();
+    save = settings.define("save", Setting.Kind.STRING, "3600 1 300 100 60 10000", true, List.of(), 0, 0,
+        value -> {
+          SavePoints.parse(value);
+          return value.trim();
+        }, List.of());
+    dbfilename = settings.define("dbfilename", Setting.Kind.STRING, "dump.rdb", true, List.of(), 0, 0,
+        Persistence::plainFileName, List.of());
+    rdbcompression = settings.define("rdbcompression", Setting.Kind.BOOLEAN, "yes");
+    stopWritesOnBgsaveError = settings.define("stop-writes-on-bgsave-error", Setting.Kind.BOOLEAN, "yes");
+    appendonly = settings.define("appendonly", Setting.Kind.BOOLEAN, "no");
+    appendfilename = settings.define("appendfilename", Setting.Kind.STRING, "appendonly.aof", false, List.of(), 0, 0,
+        Persistence::plainFileName, List.of());
+    appendfsync = settings.defineEnum("appendfsync", "everysec", "always", "everysec", "no");
+    rewritePercentage = settings.defineInteger("auto-aof-rewrite-percentage", "100", 0, Integer.MAX_VALUE);
+    rewriteMinSize = settings.define("auto-aof-rewrite-min-size", Setting.Kind.MEMORY, "67108864", true, List.of(), 0,
+        Long.MAX_VALUE, null, List.of());
+    loadTruncated = settings.define("aof-load-truncated", Setting.Kind.BOOLEAN, "yes");
+    useRdbPreamble = settings.define("aof-use-rdb-preamble", Setting.Kind.BOOLEAN, "yes");
+    savePoints = SavePoints.parse(save.text());
+    save.onChange(s -> savePoints = SavePoints.parse(s.text()));
+    appendfsync.onChange(s -> {
+      AppendOnlyFile file = aof;
+      if (file != null) {
+        file.fsync(fsyncPolicy());
+      }
+    });
+    appendonly.onChange(s -> {
+      if (server.port() != 0 || cron != null) {
+        appendOnlyChanged(s.asBoolean());
+      }
+    });
+    server.addKeyWriteListener((db, key, writer) -> {
+      if (writer != loaderClient) {
+        changes.incrementAndGet();
+      }
+    });
+    server.addCommandLog(this::logCommand);
+    server.addGate(this::refuse);
+  }
+
+  private static String plainFileName(String value) {
+    if (value.contains("/") || value.contains("\\")) {
+      throw io.shoal.server.resp.ShoalError.err("dbfilename can't be a path, just a filename");
+    }
+    return value;
+  }
+
+  public CollectionCodecs codecs() {
+    return codecs;
+  }
+
+  // ---------------------------------------------------------------- start and stop
+
+  @Override
+  public void start(ShoalServer server) {
+    lastSaveMillis = server.nowMillis();
+    loading = true;
+    try {
+      loadAtStartup();
+      if (appendonly.asBoolean()) {
+        aof = new AppendOnlyFile(aofPath(), fsyncPolicy());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the data set: " + e.getMessage(), e);
+    } finally {
+      loading = false;
+      loaderClient = null;
+    }
+    changes.set(0);
+    cron = Executors.newSingleThreadScheduledExecutor(daemon("shoal-persistence-cron"));
+    background = Executors.newSingleThreadExecutor(daemon("shoal-persistence-background"));
+    cron.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Overrides, for the coming shutdown, whether an RDB snapshot is written (SHUTDOWN SAVE|NOSAVE). */
+  public void saveOnShutdown(boolean saveSnapshot) {
+    shutdownSaveOverride = saveSnapshot;
+  }
+
+  @Override
+  public void stop(ShoalServer server) {
+    if (cron != null) {
+      cron.shutdownNow();
+    }
+    if (background != null) {
+      background.shutdown();
+      try {
+        background.awaitTermination(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    boolean snapshot = shutdownSaveOverride != null ? shutdownSaveOverride : savePoints.enabled();
+    if (snapshot && cron != null) {
+      try {
+        save();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.ERROR, "Error trying to save the DB on shutdown: " + e.getMessage());
+      }
+    }
+    AppendOnlyFile file = aof;
+    if (file != null) {
+      try {
+        file.close();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.ERROR, "Error closing the AOF on shutdown: " + e.getMessage());
+      }
+    }
+  }
+
+  private void loadAtStartup() throws IOException {
+    Keyspace keyspace = server.keyspace();
+    if (appendonly.asBoolean()) {
+      Path path = aofPath();
+      if (!Files.exists(path)) {
+        return;
+      }
+      long started = System.nanoTime();
+      ClientConnection client = new ClientConnection(-1, null, new Reply(Unpooled.buffer()), server.nowMillis(), true);
+      loaderClient = client;
+      CommandContext context = new CommandContext(server, client);
+      AofLoader.Result result = AofLoader.load(path, loadTruncated.asBoolean(),
+          in -> {
+            keyspace.locks().lockAll();
+            try {
+              RdbLoader.Result rdb = RdbLoader.load(in, keyspace, codecs);
+              lastLoadKeys = rdb.keys();
+              lastLoadExpired = rdb.expiredSkipped();
+              return rdb.bytes();
+            } finally {
+              keyspace.locks().unlockAll();
+            }
+          },
+          args -> {
+            client.reply().buffer().clear();
+            server.dispatcher().dispatch(context, args);
+          });
+      LOG.log(System.Logger.Level.INFO, "DB loaded from append only file: {0} commands{1}, {2} ms",
+          result.commands(), result.preamble() ? " after an RDB preamble" : "",
+          (System.nanoTime() - started) / 1_000_000);
+      return;
+    }
+    Path path = rdbPath();
+    if (!Files.exists(path)) {
+      return;
+    }
+    long started = System.nanoTime();
+    keyspace.locks().lockAll();
+    try (InputStream in = Files.newInputStream(path)) {
+      RdbLoader.Result result = RdbLoader.load(in, keyspace, codecs);
+      lastLoadKeys = result.keys();
+      lastLoadExpired = result.expiredSkipped();
+      LOG.log(System.Logger.Level.INFO, "DB loaded from disk: {0} keys in {1} ms", result.keys(),
+          (System.nanoTime() - started) / 1_000_000);
+    } catch (IOException e) {
+      throw new IOException("Short read or OOM loading DB. Unrecoverable error, aborting now. (" + path + ": "
+          + e.getMessage() + ")", e);
+    } finally {
+      keyspace.locks().unlockAll();
+    }
+  }
+
+  // ---------------------------------------------------------------- RDB
+
+  public Path dir() {
+    String dir = server.core().dir.text();
+    return dir.isEmpty() ? Path.of("").toAbsolutePath() : Path.of(dir);
+  }
+
+  public Path rdbPath() {
+    return dir().resolve(dbfilename.text());
+  }
+
+  public Path aofPath() {
+    return dir().resolve(appendfilename.text());
+  }
+
+  /** SAVE: a snapshot written on the calling thread. */
+  public void save() throws IOException {
+    long[] changesAtSnapshot = new long[1];
+    Snapshot snapshot = Snapshot.take(server.keyspace(), () -> changesAtSnapshot[0] = changes.get());
+    lastSnapshotPauseMicros = snapshot.pauseMicros();
+    writeRdb(snapshot, rdbPath());
+    changes.addAndGet(-changesAtSnapshot[0]);
+    lastSaveMillis = server.nowMillis();
+    lastBgsaveOk = true;
+    rdbSaves.incrementAndGet();
+  }
+
+  public boolean backgroundJobRunning() {
+    return backgroundJob.get();
+  }
+
+  public boolean bgsaveInProgress() {
+    return bgsaveStartedMillis != 0;
+  }
+
+  public boolean rewriteInProgress() {
+    return rewriteStartedMillis != 0;
+  }
+
+  /** BGSAVE: false when another background job runs. */
+  public boolean startBgsave() {
+    if (!backgroundJob.compareAndSet(false, true)) {
+      return false;
+    }
+    bgsaveStartedMillis = server.nowMillis();
+    lastBgsaveAttemptMillis = bgsaveStartedMillis;
+    long[] changesAtSnapshot = new long[1];
+    Snapshot snapshot;
+    try {
+      snapshot = Snapshot.take(server.keyspace(), () -> changesAtSnapshot[0] = changes.get());
+      lastSnapshotPauseMicros = snapshot.pauseMicros();
+    } catch (RuntimeException e) {
+      bgsaveStartedMillis = 0;
+      backgroundJob.set(false);
+      throw e;
+    }
+    background.execute(() -> {
+      long started = bgsaveStartedMillis;
+      try {
+        writeRdb(snapshot, rdbPath());
+        changes.addAndGet(-changesAtSnapshot[0]);
+        lastSaveMillis = server.nowMillis();
+        lastBgsaveOk = true;
+        rdbSaves.incrementAndGet();
+        LOG.log(System.Logger.Level.INFO, "Background saving terminated with success");
+      } catch (IOException | RuntimeException e) {
+        lastBgsaveOk = false;
+        LOG.log(System.Logger.Level.WARNING, "Background saving error: " + e.getMessage());
+      } finally {
+        lastBgsaveSeconds = (server.nowMillis() - started) / 1000;
+        bgsaveStartedMillis = 0;
+        backgroundJob.set(false);
+      }
+    });
+    return true;
+  }
+
+  private void writeRdb(Snapshot snapshot, Path target) throws IOException {
+    Path temp = target.resolveSibling("temp-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".rdb");
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+        RdbWriter.write(snapshot, out, codecs, rdbcompression.asBoolean(), server.keyspace().usedBytes(), false);
+        out.flush();
+        channel.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  // ---------------------------------------------------------------- AOF
+
+  private AppendOnlyFile.Fsync fsyncPolicy() {
+    return AppendOnlyFile.Fsync.valueOf(appendfsync.text().toUpperCase(Locale.ROOT));
+  }
+
+  private void logCommand(ClientConnection client, CommandSpec spec, byte[][] args) {
+    if (client == loaderClient) {
+      return;
+    }
+    if (spec.firstKey() <= 0 && !spec.movableKeys()) {
+      changes.incrementAndGet();
+    }
+    AppendOnlyFile file = aof;
+    if (file == null) {
+      return;
+    }
+    file.append(client.db(), args);
+    String name = spec.name();
+    if (args.length > 2 && RELATIVE_EXPIRY.contains(name)) {
+      // Relative expiry times would restart at replay: pin the absolute time the command set.
+      long expireAt = server.keyspace().db(client.db()).expireTime(args[1]);
+      if (expireAt > 0) {
+        file.append(client.db(), new byte[][] {"PEXPIREAT".getBytes(StandardCharsets.US_ASCII), args[1],
+            Long.toString(expireAt).getBytes(StandardCharsets.US_ASCII)});
+      }
+    }
+  }
+
+  /** BGREWRITEAOF: false when another background job runs (the rewrite is then scheduled). */
+  public boolean startRewrite() {
+    if (!backgroundJob.compareAndSet(false, true)) {
+      rewriteScheduled = true;
+      return false;
+    }
+    rewriteScheduled = false;
+    rewriteStartedMillis = server.nowMillis();
+    AppendOnlyFile file = aof;
+    Snapshot snapshot;
+    try {
+      snapshot = Snapshot.take(server.keyspace(), file == null ? null : file::startRewrite);
+      lastSnapshotPauseMicros = snapshot.pauseMicros();
+    } catch (RuntimeException e) {
+      rewriteStartedMillis = 0;
+      backgroundJob.set(false);
+      throw e;
+    }
+    background.execute(() -> {
+      long started = rewriteStartedMillis;
+      Path target = aofPath();
+      Path temp = target.resolveSibling("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
+      try {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+          OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
+          RdbWriter.write(snapshot, out, codecs, rdbcompression.asBoolean(), server.keyspace().usedBytes(), true);
+          out.flush();
+          channel.force(true);
+        }
+        if (file != null && file == aof) {
+          file.finishRewrite(temp);
+        } else {
+          if (file != null) {
+            file.abortRewrite();
+          }
+          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        lastRewriteOk = true;
+        aofRewrites.incrementAndGet();
+        LOG.log(System.Logger.Level.INFO, "Background AOF rewrite finished successfully");
+      } catch (IOException | RuntimeException e) {
+        lastRewriteOk = false;
+        if (file != null) {
+          file.abortRewrite();
+        }
+        LOG.log(System.Logger.Level.WARNING, "Background AOF rewrite failed: " + e.getMessage());
+      } finally {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "cannot remove " + temp + ": " + e.getMessage());
+        }
+        lastRewriteSeconds = (server.nowMillis() - started) / 1000;
+        rewriteStartedMillis = 0;
+        backgroundJob.set(false);
+      }
+    });
+    return true;
+  }
+
+  private synchronized void appendOnlyChanged(boolean enabled) {
+    try {
+      if (enabled && aof == null) {
+        Files.deleteIfExists(aofPath());
+        aof = new AppendOnlyFile(aofPath(), fsyncPolicy());
+        if (!startRewrite()) {
+          rewriteScheduled = true;
+        }
+      } else if (!enabled && aof != null) {
+        AppendOnlyFile file = aof;
+        aof = null;
+        file.close();
+      }
+    } catch (IOException e) {
+      throw io.shoal.server.resp.ShoalError.err("Failed to change appendonly: " + e.getMessage());
+    }
+  }
+
+  /** The open AOF, or null when appendonly is off. */
+  public AppendOnlyFile appendOnlyFile() {
+    return aof;
+  }
+
+  // ---------------------------------------------------------------- background tick
+
+  private void tick() {
+    try {
+      AppendOnlyFile file = aof;
+      if (file != null) {
+        file.fsyncIfNeeded();
+      }
+      if (backgroundJob.get()) {
+        return;
+      }
+      long now = server.nowMillis();
+      if (rewriteScheduled) {
+        startRewrite();
+        return;
+      }
+      boolean retryAllowed = lastBgsaveOk || now - lastBgsaveAttemptMillis >= BGSAVE_RETRY_DELAY_MILLIS;
+      if (retryAllowed && savePoints.due(changes.get(), now - lastSaveMillis)) {
+        startBgsave();
+        return;
+      }
+      if (file != null && rewritePercentage.asLong() > 0 && file.size() > rewriteMinSize.asLong()) {
+        long base = Math.max(1, file.baseSize());
+        long growth = (file.size() - base) * 100 / base;
+        if (growth >= rewritePercentage.asLong()) {
+          LOG.log(System.Logger.Level.INFO, "Starting automatic rewriting of AOF on {0}% growth", growth);
+          startRewrite();
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "persistence tick failed", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- gate and INFO
+
+  private String refuse(ClientConnection client, CommandSpec spec, byte[][] args) {
+    if (client == loaderClient && client != null) {
+      return null;
+    }
+    if (loading && !spec.has(CommandFlag.LOADING)) {
+      return "LOADING Redis is loading the dataset in memory";
+    }
+    if (!spec.isWrite() && !spec.name().equals("ping")) {
+      return null;
+    }
+    AppendOnlyFile file = aof;
+    if (file != null && file.lastWriteError() != null) {
+      return "MISCONF Errors writing to the AOF file: " + file.lastWriteError();
+    }
+    if (!lastBgsaveOk && stopWritesOnBgsaveError.asBoolean() && savePoints.enabled()) {
+      return RDB_MISCONF;
+    }
+    return null;
+  }
+
+  public long lastSaveSeconds() {
+    return lastSaveMillis / 1000;
+  }
+
+  public long changesSinceLastSave() {
+    return changes.get();
+  }
+
+  public boolean loading() {
+    return loading;
+  }
+
+  /** The "# Persistence" section of INFO, with Redis 7's field names. */
+  public String infoSection() {
+    long now = server.nowMillis();
+    AppendOnlyFile file = aof;
+    StringBuilder text = new StringBuilder("# Persistence\r\n");
+    field(text, "loading", loading ? 1 : 0);
+    field(text, "async_loading", 0);
+    field(text, "current_cow_peak", 0);
+    field(text, "current_cow_size", 0);
+    field(text, "current_cow_size_age", 0);
+    text.append("current_fork_perc:0.00\r\n");
+    field(text, "current_save_keys_processed", 0);
+    field(text, "current_save_keys_total", 0);
+    field(text, "rdb_changes_since_last_save", changes.get());
+    field(text, "rdb_bgsave_in_progress", bgsaveInProgress() ? 1 : 0);
+    field(text, "rdb_last_save_time", lastSaveMillis / 1000);
+    text.append("rdb_last_bgsave_status:").append(lastBgsaveOk ? "ok" : "err").append("\r\n");
+    field(text, "rdb_last_bgsave_time_sec", lastBgsaveSeconds);
+    long bgsaveStarted = bgsaveStartedMillis;
+    field(text, "rdb_current_bgsave_time_sec", bgsaveStarted == 0 ? -1 : (now - bgsaveStarted) / 1000);
+    field(text, "rdb_saves", rdbSaves.get());
+    field(text, "rdb_last_cow_size", 0);
+    field(text, "rdb_last_load_keys_expired", lastLoadExpired);
+    field(text, "rdb_last_load_keys_loaded", lastLoadKeys);
+    field(text, "aof_enabled", file != null ? 1 : 0);
+    field(text, "aof_rewrite_in_progress", rewriteInProgress() ? 1 : 0);
+    field(text, "aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
+    field(text, "aof_last_rewrite_time_sec", lastRewriteSeconds);
+    long rewriteStarted = rewriteStartedMillis;
+    field(text, "aof_current_rewrite_time_sec", rewriteStarted == 0 ? -1 : (now - rewriteStarted) / 1000);
+    text.append("aof_last_bgrewrite_status:").append(lastRewriteOk ? "ok" : "err").append("\r\n");
+    field(text, "aof_rewrites", aofRewrites.get());
+    field(text, "aof_rewrites_consecutive_failures", lastRewriteOk ? 0 : 1);
+    text.append("aof_last_write_status:").append(file == null || file.lastWriteError() == null ? "ok" : "err").append("\r\n");
+    field(text, "aof_last_cow_size", 0);
+    field(text, "module_fork_in_progress", 0);
+    field(text, "module_fork_last_cow_size", 0);
+    if (file != null) {
+      field(text, "aof_current_size", file.size());
+      field(text, "aof_base_size", file.baseSize());
+      field(text, "aof_pending_rewrite", rewriteScheduled ? 1 : 0);
+      field(text, "aof_buffer_length", file.pendingBytes());
+      field(text, "aof_pending_bio_fsync", 0);
+      field(text, "aof_delayed_fsync", 0);
+      // Shoal's own figures: how often and how long the AOF was fsynced.
+      field(text, "aof_fsyncs", file.fsyncCount());
+      field(text, "aof_fsync_usec_total", file.fsyncMicrosTotal());
+      field(text, "aof_fsync_usec_max", file.fsyncMicrosMax());
+    }
+    field(text, "snapshot_last_pause_usec", lastSnapshotPauseMicros);
+    return text.toString();
+  }
+
+  private static void field(StringBuilder text, String name, long value) {
+    text.append(name).append(':').append(value).append("\r\n");
+  }
+}

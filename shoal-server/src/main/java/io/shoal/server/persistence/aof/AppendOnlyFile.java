@@ -1,0 +1,280 @@
+package io.shoal.server.persistence.aof;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The append-only file: one file ({@code appendonly.aof} in {@code dir}, Redis 6's layout rather
+ * than Redis 7's manifest directory) holding an optional RDB preamble followed by write commands
+ * in RESP, each preceded by a SELECT when its database differs from the previous record's.
+ *
+ * <p>{@link #append} runs in the dispatcher's post-write hook under the command's slot locks, so
+ * records are in the order the data changed. The record is written to the file at once (a process
+ * crash loses nothing the kernel has); with {@code appendfsync always} it is also fsynced before
+ * the hook returns, so before the client's reply is flushed; with {@code everysec} a background
+ * tick calls {@link #fsyncIfNeeded}. A write that fails keeps its bytes pending and is retried on
+ * the next append or tick; while anything is pending {@link #lastWriteError} is set and the
+ * MISCONF gate refuses writes.
+ *
+ * <p>During a rewrite every record also goes to a rewrite buffer, in its own SELECT context; the
+ * rewrite appends the buffer to the new file under this object's monitor and swaps the files, so a
+ * write made during the rewrite is in the new file exactly once.
+ */
+public final class AppendOnlyFile implements AutoCloseable {
+  public enum Fsync { ALWAYS, EVERYSEC, NO }
+
+  private final Path path;
+  private FileChannel channel;
+  private volatile Fsync fsync;
+  private ByteBuffer scratch = ByteBuffer.allocate(4096);
+  private ByteBuffer pending = ByteBuffer.allocate(0);
+  private int lastDb = -1;
+  private long size;
+  private long baseSize;
+  private boolean unsynced;
+  private volatile String lastWriteError;
+  private RewriteBuffer rewrite;
+  final LongAdder fsyncs = new LongAdder();
+  final LongAdder fsyncMicros = new LongAdder();
+  private volatile long fsyncMicrosMax;
+
+  /** Opens (creating if needed) the file for appending. */
+  public AppendOnlyFile(Path path, Fsync fsync) throws IOException {
+    this.path = path;
+    this.fsync = fsync;
+    this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    this.size = channel.size();
+    this.baseSize = size;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public void fsync(Fsync policy) {
+    this.fsync = policy;
+  }
+
+  public Fsync fsync() {
+    return fsync;
+  }
+
+  /** Appends one executed write command of database {@code db}. */
+  public synchronized void append(int db, byte[][] args) {
+    scratch.clear();
+    if (db != lastDb) {
+      scratch = encode(scratch, new byte[][] {"SELECT".getBytes(StandardCharsets.US_ASCII),
+          Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
+      lastDb = db;
+    }
+    scratch = encode(scratch, args);
+    scratch.flip();
+    if (rewrite != null) {
+      rewrite.add(db, args);
+    }
+    pending = appendTo(pending, scratch);
+    writePending(fsync == Fsync.ALWAYS);
+  }
+
+  private void writePending(boolean sync) {
+    try {
+      pending.flip();
+      while (pending.hasRemaining()) {
+        size += channel.write(pending);
+      }
+      pending.clear();
+      unsynced = true;
+      if (sync) {
+        force();
+      }
+      lastWriteError = null;
+    } catch (IOException e) {
+      pending.compact();
+      lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+  }
+
+  private void force() throws IOException {
+    long started = System.nanoTime();
+    channel.force(false);
+    long micros = (System.nanoTime() - started) / 1000;
+    fsyncs.increment();
+    fsyncMicros.add(micros);
+    if (micros > fsyncMicrosMax) {
+      fsyncMicrosMax = micros;
+    }
+    unsynced = false;
+  }
+
+  /** The everysec tick: retries pending bytes and fsyncs what was written since the last one. */
+  public synchronized void fsyncIfNeeded() {
+    if (pending.position() > 0) {
+      writePending(fsync != Fsync.NO);
+      return;
+    }
+    if (unsynced && fsync != Fsync.NO) {
+      try {
+        force();
+      } catch (IOException e) {
+        lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
+      }
+    }
+  }
+
+  /** Null when the last write (and fsync) succeeded, else the error text. */
+  public String lastWriteError() {
+    return lastWriteError;
+  }
+
+  public synchronized long size() {
+    return size;
+  }
+
+  public synchronized long baseSize() {
+    return baseSize;
+  }
+
+  public synchronized int pendingBytes() {
+    return pending.position();
+  }
+
+  public long fsyncCount() {
+    return fsyncs.sum();
+  }
+
+  public long fsyncMicrosTotal() {
+    return fsyncMicros.sum();
+  }
+
+  public long fsyncMicrosMax() {
+    return fsyncMicrosMax;
+  }
+
+  /** Starts buffering records for a rewrite; called at the instant of the rewrite's snapshot. */
+  public synchronized void startRewrite() {
+    rewrite = new RewriteBuffer();
+  }
+
+  public synchronized void abortRewrite() {
+    rewrite = null;
+  }
+
+  /**
+   * Completes a rewrite: appends the records buffered since the snapshot to {@code rewritten},
+   * fsyncs it, and atomically replaces this file with it. Writers wait meanwhile.
+   */
+  public synchronized void finishRewrite(Path rewritten) throws IOException {
+    RewriteBuffer buffer = rewrite;
+    rewrite = null;
+    if (buffer == null) {
+      throw new IOException("no rewrite in progress");
+    }
+    try (FileChannel out = FileChannel.open(rewritten, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer data = ByteBuffer.wrap(buffer.bytes(), 0, buffer.length());
+      while (data.hasRemaining()) {
+        out.write(data);
+      }
+      out.force(true);
+    }
+    if (pending.position() > 0) {
+      throw new IOException("the current AOF has unwritten records: " + lastWriteError);
+    }
+    Files.move(rewritten, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    FileChannel previous = channel;
+    channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    previous.close();
+    size = channel.size();
+    baseSize = size;
+    lastDb = buffer.lastDb();
+    unsynced = false;
+    fsyncDirectory();
+  }
+
+  private void fsyncDirectory() {
+    Path parent = path.toAbsolutePath().getParent();
+    try (FileChannel dir = FileChannel.open(parent, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not every file system lets a directory be opened for fsync; the rename is still atomic.
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (pending.position() > 0) {
+      writePending(true);
+    }
+    if (channel.isOpen()) {
+      try {
+        channel.force(false);
+      } finally {
+        channel.close();
+      }
+    }
+  }
+
+  /** RESP encoding of a command: an array of bulk strings. */
+  static ByteBuffer encode(ByteBuffer out, byte[][] args) {
+    int needed = 16;
+    for (byte[] arg : args) {
+      needed += arg.length + 16;
+    }
+    if (out.remaining() < needed) {
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + needed));
+      out.flip();
+      bigger.put(out);
+      out = bigger;
+    }
+    out.put((byte) '*').put(Integer.toString(args.length).getBytes(StandardCharsets.US_ASCII)).put((byte) '\r').put((byte) '\n');
+    for (byte[] arg : args) {
+      out.put((byte) '$').put(Integer.toString(arg.length).getBytes(StandardCharsets.US_ASCII)).put((byte) '\r').put((byte) '\n');
+      out.put(arg).put((byte) '\r').put((byte) '\n');
+    }
+    return out;
+  }
+
+  private static ByteBuffer appendTo(ByteBuffer target, ByteBuffer data) {
+    if (target.remaining() < data.remaining()) {
+      ByteBuffer bigger = ByteBuffer.allocate(Math.max(target.capacity() * 2, target.position() + data.remaining() + 1024));
+      target.flip();
+      bigger.put(target);
+      target = bigger;
+    }
+    target.put(data);
+    return target;
+  }
+
+  /** The records written during a rewrite, with their own SELECT context (the new file starts in db 0). */
+  private static final class RewriteBuffer {
+    private ByteBuffer data = ByteBuffer.allocate(64 * 1024);
+    private int lastDb = 0;
+
+    void add(int db, byte[][] args) {
+      if (db != lastDb) {
+        data = encode(data, new byte[][] {"SELECT".getBytes(StandardCharsets.US_ASCII),
+            Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
+        lastDb = db;
+      }
+      data = encode(data, args);
+    }
+
+    byte[] bytes() {
+      return data.array();
+    }
+
+    int length() {
+      return data.position();
+    }
+
+    int lastDb() {
+      return lastDb;
+    }
+  }
+}
