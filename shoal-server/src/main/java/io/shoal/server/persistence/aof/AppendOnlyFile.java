@@ -44,6 +44,10 @@ public final class AppendOnlyFile implements AutoCloseable {
   final LongAdder fsyncs = new LongAdder();
   final LongAdder fsyncMicros = new LongAdder();
   private volatile long fsyncMicrosMax;
+  private final Object syncLock = new Object();
+  /** Bytes ever written, across rewrites: the positions group commit compares. */
+  private long writtenTotal;
+  private long syncedThrough;
 
   /** Opens (creating if needed) the file for appending. */
   public AppendOnlyFile(Path path, Fsync fsync) throws IOException {
@@ -66,8 +70,55 @@ public final class AppendOnlyFile implements AutoCloseable {
     return fsync;
   }
 
-  /** Appends one executed write command of database {@code db}. */
-  public synchronized void append(int db, byte[][] args) {
+  /**
+   * Appends one executed write command of database {@code db}; with {@code always}, returns once
+   * the record is on disk. The fsync is a group commit: records are written under this object's
+   * monitor, then each caller waits on {@link #syncLock} until some fsync covering its record has
+   * completed, so concurrent writers share one fsync instead of queueing for one each.
+   */
+  public void append(int db, byte[][] args) {
+    long end = write(db, args);
+    if (fsync == Fsync.ALWAYS && end >= 0) {
+      syncThrough(end);
+    }
+  }
+
+  private void syncThrough(long end) {
+    synchronized (syncLock) {
+      if (syncedThrough >= end) {
+        return;
+      }
+      long target;
+      FileChannel current;
+      synchronized (this) {
+        target = writtenTotal;
+        current = channel;
+      }
+      try {
+        long started = System.nanoTime();
+        current.force(false);
+        long micros = (System.nanoTime() - started) / 1000;
+        fsyncs.increment();
+        fsyncMicros.add(micros);
+        if (micros > fsyncMicrosMax) {
+          fsyncMicrosMax = micros;
+        }
+        syncedThrough = target;
+      } catch (IOException e) {
+        synchronized (this) {
+          if (current != channel) {
+            // A rewrite swapped files meanwhile; the new file was fsynced with every record in it.
+            syncedThrough = target;
+            return;
+          }
+        }
+        lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
+      }
+    }
+  }
+
+  /** Writes the record; returns the file size after it, or -1 when the write failed. */
+  private synchronized long write(int db, byte[][] args) {
     scratch.clear();
     if (db != lastDb) {
       scratch = encode(scratch, new byte[][] {"SELECT".getBytes(StandardCharsets.US_ASCII),
@@ -80,14 +131,17 @@ public final class AppendOnlyFile implements AutoCloseable {
       rewrite.add(db, args);
     }
     pending = appendTo(pending, scratch);
-    writePending(fsync == Fsync.ALWAYS);
+    writePending(false);
+    return pending.position() == 0 ? writtenTotal : -1;
   }
 
   private void writePending(boolean sync) {
     try {
       pending.flip();
       while (pending.hasRemaining()) {
-        size += channel.write(pending);
+        int written = channel.write(pending);
+        size += written;
+        writtenTotal += written;
       }
       pending.clear();
       unsynced = true;
@@ -193,6 +247,7 @@ public final class AppendOnlyFile implements AutoCloseable {
     size = channel.size();
     baseSize = size;
     lastDb = buffer.lastDb();
+
     unsynced = false;
     fsyncDirectory();
   }
