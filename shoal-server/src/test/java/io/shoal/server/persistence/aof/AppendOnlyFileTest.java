@@ -176,6 +176,29 @@ class AppendOnlyFileTest {
     }
   }
 
+  @Test
+  void turningAppendOnlyOnAtRuntimeWritesTheWholeDataSet(@TempDir Path dir) throws Exception {
+    ShoalServer server = start(dir, "appendonly", "no");
+    try (Jedis jedis = jedis(server)) {
+      jedis.set("before", "1");
+      Persistence persistence = server.module(Persistence.class);
+      assertThat(persistence.infoSection()).contains("aof_enabled:0");
+      server.settings().set(List.<String[]>of(new String[] {"appendonly", "yes"}));
+      await(() -> persistence.infoSection().contains("aof_rewrites:1"));
+      assertThat(persistence.infoSection()).contains("aof_enabled:1");
+      jedis.set("after", "2");
+    } finally {
+      server.stop();
+    }
+    ShoalServer restarted = start(dir);
+    try (Jedis jedis = jedis(restarted)) {
+      assertThat(jedis.get("before")).isEqualTo("1");
+      assertThat(jedis.get("after")).isEqualTo("2");
+    } finally {
+      restarted.stop();
+    }
+  }
+
   static String field(String info, String name) {
     for (String line : info.split("\r\n")) {
       if (line.startsWith(name + ":")) {
