@@ -182,6 +182,13 @@ public final class AppendOnlyFile implements AutoCloseable {
     }
   }
 
+  /** Swaps the file channel underneath, returning the old one; tests use it to inject disk errors. */
+  synchronized FileChannel swapChannelForTesting(FileChannel replacement) {
+    FileChannel previous = channel;
+    channel = replacement;
+    return previous;
+  }
+
   /** Null when the last write (and fsync) succeeded, else the error text. */
   public String lastWriteError() {
     return lastWriteError;

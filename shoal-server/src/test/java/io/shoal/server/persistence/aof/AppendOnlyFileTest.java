@@ -199,6 +199,37 @@ class AppendOnlyFileTest {
     }
   }
 
+  @Test
+  void aofWriteErrorRefusesWritesWithMisconfAndRecovers(@TempDir Path dir) throws Exception {
+    ShoalServer server = start(dir, "appendfsync", "everysec");
+    try (Jedis jedis = jedis(server)) {
+      jedis.set("k", "v");
+      Persistence persistence = server.module(Persistence.class);
+      AppendOnlyFile file = persistence.appendOnlyFile();
+      // /dev/full fails every write with ENOSPC, as a full disk does.
+      java.nio.channels.FileChannel full = java.nio.channels.FileChannel.open(Path.of("/dev/full"),
+          java.nio.file.StandardOpenOption.WRITE);
+      java.nio.channels.FileChannel real = file.swapChannelForTesting(full);
+      assertThat(jedis.set("k", "lost?")).isEqualTo("OK");
+      assertThat(persistence.infoSection()).contains("aof_last_write_status:err");
+      assertThatThrownBy(() -> jedis.set("k", "w")).hasMessageStartingWith("MISCONF Errors writing to the AOF file: ");
+      assertThat(jedis.get("k")).isEqualTo("lost?");
+      file.swapChannelForTesting(real).close();
+      await(() -> persistence.infoSection().contains("aof_last_write_status:ok"));
+      assertThat(jedis.set("k", "after")).isEqualTo("OK");
+    } finally {
+      server.stop();
+    }
+    ShoalServer restarted = start(dir);
+    try (Jedis jedis = jedis(restarted)) {
+      // The record that failed was kept pending and written once the disk recovered.
+      assertThat(jedis.get("k")).isEqualTo("after");
+      assertThat(Files.readString(dir.resolve("appendonly.aof"), StandardCharsets.ISO_8859_1)).contains("lost?");
+    } finally {
+      restarted.stop();
+    }
+  }
+
   static String field(String info, String name) {
     for (String line : info.split("\r\n")) {
       if (line.startsWith(name + ":")) {
