@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
  * expiry time has passed (a master does the same), and checks the trailing CRC-64 unless it is
  * zero (Redis writes zero with {@code rdbchecksum no}).
  *
+ * <p>Keys are inserted in batches sorted by hash slot: a file written by Redis lists keys in its
+ * dictionary order, which scatters consecutive inserts over all 16384 slot tables and was measured
+ * to load a million keys several times slower than the same keys in slot order.
+ *
  * <p>The caller holds every slot lock or runs before clients are accepted.
  */
 public final class RdbLoader {
@@ -38,6 +42,7 @@ public final class RdbLoader {
     }
     long now = keyspace.nowMillis();
     Database db = keyspace.db(0);
+    Batch batch = new Batch();
     long expireAt = 0;
     long keys = 0;
     long expired = 0;
@@ -64,6 +69,7 @@ public final class RdbLoader {
             throw new RdbFormatException("FATAL: Data file was created with a Redis server configured to handle more than "
                 + keyspace.databaseCount() + " databases", offset);
           }
+          batch.flush(db);
           db = keyspace.db((int) index);
           continue;
         }
@@ -87,6 +93,7 @@ public final class RdbLoader {
         case RdbFormat.OPCODE_FUNCTION_PRE_GA:
           throw new RdbFormatException("module and pre-release function data are not supported", offset);
         case RdbFormat.OPCODE_EOF: {
+          batch.flush(db);
           long computed = in.crc();
           if (version >= 5) {
             long stored = in.readLongLittleEndian();
@@ -107,13 +114,61 @@ public final class RdbLoader {
       if (expireAt != 0 && expireAt <= now) {
         expired++;
       } else {
-        db.set(key, value);
-        if (expireAt != 0) {
-          db.expireTime(key, expireAt);
+        batch.add(key, value, expireAt);
+        if (batch.full()) {
+          batch.flush(db);
         }
         keys++;
       }
       expireAt = 0;
+    }
+  }
+
+  /** Loaded entries waiting to be inserted in slot order. */
+  private static final class Batch {
+    private static final int ENTRIES_MAX = 1 << 18;
+    private final byte[][] keys = new byte[ENTRIES_MAX][];
+    private final Object[] values = new Object[ENTRIES_MAX];
+    private final long[] expires = new long[ENTRIES_MAX];
+    private final int[] slots = new int[ENTRIES_MAX];
+    private int count;
+
+    void add(byte[] key, Object value, long expireAt) {
+      keys[count] = key;
+      values[count] = value;
+      expires[count] = expireAt;
+      slots[count] = io.shoal.server.slot.KeySlot.of(key);
+      count++;
+    }
+
+    boolean full() {
+      return count == ENTRIES_MAX;
+    }
+
+    void flush(Database db) {
+      if (count == 0) {
+        return;
+      }
+      int[] starts = new int[io.shoal.server.slot.KeySlot.SLOT_COUNT + 1];
+      for (int i = 0; i < count; i++) {
+        starts[slots[i] + 1]++;
+      }
+      for (int s = 0; s < io.shoal.server.slot.KeySlot.SLOT_COUNT; s++) {
+        starts[s + 1] += starts[s];
+      }
+      int[] order = new int[count];
+      for (int i = 0; i < count; i++) {
+        order[starts[slots[i]]++] = i;
+      }
+      for (int i : order) {
+        db.set(keys[i], values[i]);
+        if (expires[i] != 0) {
+          db.expireTime(keys[i], expires[i]);
+        }
+        keys[i] = null;
+        values[i] = null;
+      }
+      count = 0;
     }
   }
 }

@@ -146,14 +146,21 @@ public final class RdbOutput {
   }
 
   private boolean writeIntegerEncodingIfPossible(byte[] value) throws IOException {
-    long number;
-    try {
-      number = Long.parseLong(new String(value, StandardCharsets.US_ASCII));
-    } catch (NumberFormatException e) {
+    // Canonical decimal only (what string2ll and ll2string agree on): no '+', no leading zeros, no "-0".
+    int start = value[0] == '-' ? 1 : 0;
+    if (start == value.length || (value[start] == '0' && value.length > start + 1) || (start == 1 && value[1] == '0')) {
       return false;
     }
-    if (!Long.toString(number).equals(new String(value, StandardCharsets.US_ASCII))) {
-      return false;
+    long number = 0;
+    for (int i = start; i < value.length; i++) {
+      int digit = value[i] - '0';
+      if (digit < 0 || digit > 9) {
+        return false;
+      }
+      number = number * 10 + digit;
+    }
+    if (start == 1) {
+      number = -number;
     }
     if (number >= Byte.MIN_VALUE && number <= Byte.MAX_VALUE) {
       writeByte(RdbFormat.ENCODED | RdbFormat.ENCODING_INT8);
