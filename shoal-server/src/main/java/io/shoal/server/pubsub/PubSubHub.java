@@ -47,6 +47,11 @@ public final class PubSubHub {
     this.clockMillis = clockMillis;
   }
 
+  /** The parsed {@code client-output-buffer-limit}, for other client classes to enforce too. */
+  public OutputBufferLimits limits() {
+    return limits;
+  }
+
   public void limits(OutputBufferLimits value) {
     this.limits = value;
   }

@@ -28,6 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * call {@link #touchAll(int)} or {@link #touchAllDatabases()}; as a fallback every keyless write
  * command is treated as touching every watched key, which may abort a transaction Redis would
  * have let through but never lets through one Redis would abort.
+ *
+ * <p>Expiry and eviction are caught twice: through the chained {@link KeyEvents}, and at EXEC,
+ * which aborts when a key that was live at WATCH is now gone or expired ({@link Watch}). The
+ * second check alone is enough for correctness, so a module that later replaces the keyspace's
+ * KeyEvents instead of chaining cannot make a transaction run on a stale read.
  */
 public final class Watches implements KeyWriteListener, ConnectionListener {
   private final Map<WatchedKey, Set<ClientConnection>> watchers = new ConcurrentHashMap<>();

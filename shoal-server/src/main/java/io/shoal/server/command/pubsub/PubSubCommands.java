@@ -16,6 +16,7 @@ import io.shoal.server.pubsub.OutputBufferLimits;
 import io.shoal.server.pubsub.PubSubHub;
 import io.shoal.server.pubsub.PubSubHub.Kind;
 import io.shoal.server.resp.Reply;
+import io.shoal.server.resp.ShoalError;
 import io.shoal.server.server.ConnectionListener;
 import io.shoal.server.server.ServerModule;
 import java.util.List;
@@ -160,7 +161,8 @@ public final class PubSubCommands implements ServerModule {
 
   private void channels(CommandContext c, boolean shard) {
     if (c.argc() > 3) {
-      throw c.wrongArgs();
+      throw ShoalError.err("unknown subcommand or wrong number of arguments for '" + c.argString(1)
+          + "'. Try PUBSUB HELP.");
     }
     List<byte[]> names = hub.activeChannels(shard, c.argc() == 3 ? c.arg(2) : null);
     c.reply().array(names.size());

@@ -203,6 +203,8 @@ class PubSubCommandsTest {
       assertThat(connection.call("PUBSUB", "NOPE")).isEqualTo(new Error("ERR unknown subcommand 'NOPE'. Try PUBSUB HELP."));
       assertThat(connection.call("PUBSUB", "NUMPAT", "x"))
           .isEqualTo(new Error("ERR wrong number of arguments for 'pubsub|numpat' command"));
+      assertThat(connection.call("PUBSUB", "CHANNELS", "a", "b")).isEqualTo(new Error(
+          "ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP."));
       assertThat(connection.call("SUBSCRIBE")).isEqualTo(new Error("ERR wrong number of arguments for 'subscribe' command"));
       assertThat(connection.call("PUBLISH", "a")).isEqualTo(new Error("ERR wrong number of arguments for 'publish' command"));
     }
