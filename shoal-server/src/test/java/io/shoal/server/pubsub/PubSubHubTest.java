@@ -35,6 +35,25 @@ class PubSubHubTest {
   }
 
   @Test
+  void subscriberOverTheSoftLimitIsDisconnectedOnlyAfterItsSeconds() {
+    try (TestServer server = TestServer.start("client-output-buffer-limit", "pubsub 0 128kb 1")) {
+      PubSubHub hub = server.server().module(io.shoal.server.command.pubsub.PubSubCommands.class).hub();
+      try (RespConnection slow = new RespConnection(server.port(), 4096); Jedis publisher = server.jedis()) {
+        slow.call("SUBSCRIBE", "soft");
+        long started = System.nanoTime();
+        String payload = "y".repeat(32 * 1024);
+        long deadline = started + TimeUnit.SECONDS.toNanos(30);
+        while (publisher.pubsubNumSub("soft").get("soft") > 0) {
+          assertThat(System.nanoTime()).as("disconnected within 30 s").isLessThan(deadline);
+          publisher.publish("soft", payload);
+        }
+        assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
+        assertThat(hub.disconnectedSlowSubscribers()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void keyspaceNotificationsArePublished() {
     try (TestServer server = TestServer.start("notify-keyspace-events", "KEA");
         RespConnection subscriber = new RespConnection(server.port())) {

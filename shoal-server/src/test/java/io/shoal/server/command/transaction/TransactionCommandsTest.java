@@ -11,6 +11,7 @@ import io.shoal.server.resp.ShoalError;
 import io.shoal.server.slot.KeySlot;
 import io.shoal.server.testing.RedisCli;
 import io.shoal.server.testing.TestServer;
+import io.shoal.server.transaction.Watches;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -166,6 +167,38 @@ class TransactionCommandsTest {
       Transaction transaction = watcher.multi();
       transaction.set("tx:f", "2");
       assertThat(transaction.exec()).isNull();
+    }
+  }
+
+  @Test
+  void keylessWriteInsideAnotherTransactionAbortsExec() {
+    try (Jedis watcher = server.jedis(); Jedis other = server.jedis()) {
+      watcher.set("tx:f2", "1");
+      watcher.watch("tx:f2");
+      Transaction flush = other.multi();
+      flush.set("tx:elsewhere", "1");
+      flush.sendCommand(() -> "TESTFLUSHALL".getBytes(StandardCharsets.UTF_8), new String[0]);
+      List<Object> flushed = flush.exec();
+      assertThat(flushed).hasSize(2);
+      assertThat(new String((byte[]) flushed.get(1), StandardCharsets.UTF_8)).isEqualTo("OK");
+      Transaction transaction = watcher.multi();
+      transaction.set("tx:f2", "2");
+      assertThat(transaction.exec()).isNull();
+      assertThat(watcher.get("tx:f2")).isNull();
+    }
+  }
+
+  @Test
+  void watchesEndWithTheConnection() {
+    Watches watches = server.server().module(TransactionCommands.class).watches();
+    try (Jedis jedis = server.jedis()) {
+      jedis.watch("tx:gone:1", "tx:gone:2");
+      assertThat(watches.watchedKeys()).isGreaterThanOrEqualTo(2);
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (watches.watchedKeys() > 0) {
+      assertThat(System.nanoTime()).as("watches dropped after disconnect").isLessThan(deadline);
+      Thread.onSpinWait();
     }
   }
 
