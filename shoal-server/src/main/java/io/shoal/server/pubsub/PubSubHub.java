@@ -191,7 +191,17 @@ public final class PubSubHub {
     return clients == null ? 0 : clients.size();
   }
 
-  /** Distinct patterns with at least one subscriber (PUBSUB NUMPAT). */
+  /** Channels with at least one subscriber (INFO pubsub_channels). */
+  public int channelCount() {
+    return channels.size();
+  }
+
+  /** Shard channels with at least one subscriber (INFO pubsubshard_channels). */
+  public int shardChannelCount() {
+    return shardChannels.size();
+  }
+
+  /** Distinct patterns with at least one subscriber (PUBSUB NUMPAT, INFO pubsub_patterns). */
   public int patternCount() {
     return patterns.size();
   }

@@ -56,15 +56,14 @@ public final class TransactionExecutor {
     SlotLocks locks = server.keyspace().locks();
     plan.lock(locks);
     try {
-      if (watchedKeyExpired(client)) {
-        client.watchDirty(true);
-      }
+      boolean abort = client.watchDirty() || watchedKeyExpired(client);
+      // Unwatch while the watched keys' locks are held, so no writer still marks this client.
+      watches.unwatchAll(client);
       Reply reply = client.reply();
-      if (client.watchDirty()) {
+      if (abort) {
         reply.nullArray();
         return;
       }
-      watches.unwatchAll(client);
       reply.array(specs.length);
       for (int i = 0; i < specs.length; i++) {
         if (specs[i] == null) {
@@ -75,7 +74,6 @@ public final class TransactionExecutor {
       }
     } finally {
       plan.unlock(locks);
-      watches.unwatchAll(client);
       client.endMulti();
     }
   }

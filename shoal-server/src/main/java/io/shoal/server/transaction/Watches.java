@@ -69,6 +69,11 @@ public final class Watches implements KeyWriteListener, ConnectionListener {
   public void watch(ClientConnection client, Database db, byte[] key) {
     WatchedKey watched = new WatchedKey(db.index(), key);
     List<Object> mine = client.watched();
+    if (mine.isEmpty()) {
+      // A writer that saw this client's previous watches just before they were dropped may have
+      // marked it since; a new set of watches starts clean.
+      client.watchDirty(false);
+    }
     for (Object entry : mine) {
       if (((Watch) entry).key().equals(watched)) {
         return;
