@@ -177,6 +177,19 @@ class PubSubCommandsTest {
   }
 
   @Test
+  void redisCliPublishAndIntrospect() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.shoal.server.testing.RedisCli.available());
+    try (RespConnection subscriber = new RespConnection(server.port())) {
+      subscriber.call("SUBSCRIBE", "cli:chan");
+      assertThat(io.shoal.server.testing.RedisCli.run(server.port(), "PUBLISH", "cli:chan", "hi")).isEqualTo("1");
+      assertThat(subscriber.read()).isEqualTo(List.of("message", "cli:chan", "hi"));
+      assertThat(io.shoal.server.testing.RedisCli.run(server.port(), "PUBSUB", "NUMSUB", "cli:chan").lines().toList())
+          .containsExactly("cli:chan", "1");
+      assertThat(io.shoal.server.testing.RedisCli.run(server.port(), "PUBSUB", "CHANNELS", "cli:*")).isEqualTo("cli:chan");
+    }
+  }
+
+  @Test
   void shardChannelsAreTheirOwnNamespace() {
     try (RespConnection subscriber = new RespConnection(server.port()); Jedis jedis = server.jedis()) {
       subscriber.send("SSUBSCRIBE", "sh:a", "sh:b");

@@ -189,6 +189,22 @@ class TransactionCommandsTest {
   }
 
   @Test
+  void resetDropsTransactionAndWatches() {
+    try (RespConnection connection = new RespConnection(server.port()); Jedis other = server.jedis()) {
+      connection.call("WATCH", "tx:reset");
+      connection.call("MULTI");
+      connection.call("SET", "tx:reset", "queued");
+      assertThat(connection.call("RESET")).isEqualTo("RESET");
+      other.set("tx:reset", "other");
+      assertThat(connection.call("EXEC")).isEqualTo(new RespConnection.Error("ERR EXEC without MULTI"));
+      connection.call("MULTI");
+      connection.call("SET", "tx:reset", "mine");
+      assertThat(connection.call("EXEC")).isEqualTo(List.of("OK"));
+      assertThat(other.get("tx:reset")).isEqualTo("mine");
+    }
+  }
+
+  @Test
   void watchesEndWithTheConnection() {
     Watches watches = server.server().module(TransactionCommands.class).watches();
     try (Jedis jedis = server.jedis()) {
