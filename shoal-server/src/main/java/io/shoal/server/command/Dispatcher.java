@@ -113,6 +113,9 @@ public final class Dispatcher {
       spec.handler().execute(context);
       if (spec.isWrite()) {
         afterWrite(client, args, keyPositions);
+        if (lockEverything(spec)) {
+          afterKeylessWrite(client);
+        }
       }
     } catch (ShoalError error) {
       failed = true;
@@ -162,6 +165,13 @@ public final class Dispatcher {
       for (int i = 0; i < listeners.size(); i++) {
         listeners.get(i).keyWritten(client.db(), key, client);
       }
+    }
+  }
+
+  private void afterKeylessWrite(ClientConnection client) {
+    List<KeyWriteListener> listeners = server.keyWriteListeners();
+    for (int i = 0; i < listeners.size(); i++) {
+      listeners.get(i).keylessWrite(client.db(), client);
     }
   }
 
