@@ -13,7 +13,10 @@ final class Modules {
   static List<ServerModule> all() {
     return List.of(
         new io.shoal.server.command.connection.ConnectionCommands(),
-        new io.shoal.server.command.string.StringCommands()
+        new io.shoal.server.command.string.StringCommands(),
+        new io.shoal.server.command.keys.KeyCommands(),
+        new io.shoal.server.expiry.ActiveExpiry(),
+        new io.shoal.server.eviction.Eviction()
     );
   }
 }
