@@ -48,7 +48,7 @@ public final class StringCommands implements ServerModule {
     write(server, "incrby", 3, 1, 1, "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", c -> Counters.incrBy(c, c.argLong(2)), FAST);
     write(server, "decrby", 3, 1, 1, "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0", Counters::decrBy, FAST);
     write(server, "incrbyfloat", 3, 1, 1, "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0", Counters::incrByFloat, FAST);
-    read(server, "lcs", 3, 1, 2, "Finds the longest common substring.", "7.0.0", Lcs::lcs);
+    read(server, "lcs", -3, 1, 2, "Finds the longest common substring.", "7.0.0", Lcs::lcs);
     BitCommands.install(server);
   }
 
