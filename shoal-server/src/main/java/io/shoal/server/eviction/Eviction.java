@@ -116,16 +116,10 @@ public final class Eviction implements ServerModule, CommandGate {
         continue;
       }
       for (int drawn = 0, draws = 0; drawn < sampleSize && draws < SLOT_DRAWS_MAX * sampleSize; draws++) {
-        int slot = random.nextInt(KeySlot.SLOT_COUNT);
-        SlotTable unlocked = db.slot(slot);
-        if (unlocked == null || unlocked.size() == 0 || (policy.volatileOnly && unlocked.volatileCount() == 0)) {
-          if (population > 64) {
-            continue;
-          }
-          slot = nonEmptySlotFrom(db, slot);
-          if (slot < 0) {
-            break;
-          }
+        // A random slot, or the next one holding candidates: most slots are empty in a small keyspace.
+        int slot = nonEmptySlotFrom(db, random.nextInt(KeySlot.SLOT_COUNT));
+        if (slot < 0) {
+          break;
         }
         Candidate candidate = sample(db, slot, random);
         if (candidate == null) {

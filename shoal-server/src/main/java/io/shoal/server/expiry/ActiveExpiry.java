@@ -90,7 +90,7 @@ public final class ActiveExpiry implements ServerModule {
         int slot = cursors[index];
         cursors[index] = (slot + 1) % KeySlot.SLOT_COUNT;
         expired += expireSlot(db, slot);
-        if ((visited & 15) == 0 && System.nanoTime() > deadline) {
+        if (((visited + 1) & 15) == 0 && System.nanoTime() > deadline) {
           return expired;
         }
       }
