@@ -79,6 +79,13 @@ final class SetCommand {
   }
 
   static void set(CommandContext c) {
+    if (c.argc() == 3) {
+      // The plain SET of benchmarks and caches: no option parsing, no allocation.
+      c.db().set(c.arg(1), c.arg(2));
+      c.notify('$', "set", c.arg(1));
+      c.reply().ok();
+      return;
+    }
     Options options = parse(c, 3, true);
     byte[] key = c.arg(1);
     Database db = c.db();
