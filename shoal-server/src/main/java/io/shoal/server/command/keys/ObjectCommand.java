@@ -95,7 +95,7 @@ final class ObjectCommand {
       return;
     }
     if (clock.lfu()) {
-      throw ShoalError.err("An LRU maxmemory policy is not selected, no access time tracked. Please note that"
+      throw ShoalError.err("An LFU maxmemory policy is selected, idle time not tracked. Please note that"
           + " when switching between policies at runtime LRU and LFU data will take some time to adjust.");
     }
     c.reply().integer(clock.idleSeconds(access));

@@ -188,7 +188,7 @@ class KeyCommandsTest {
     try {
       jedis.get("emb");
       assertThat((Long) call(jedis, "OBJECT", "FREQ", "emb")).isGreaterThanOrEqualTo(1L);
-      assertThat((String) call(jedis, "OBJECT", "IDLETIME", "emb")).startsWith("!ERR An LRU maxmemory policy is not selected");
+      assertThat((String) call(jedis, "OBJECT", "IDLETIME", "emb")).startsWith("!ERR An LFU maxmemory policy is selected, idle time not tracked.");
     } finally {
       configSet("maxmemory-policy", "noeviction");
     }
