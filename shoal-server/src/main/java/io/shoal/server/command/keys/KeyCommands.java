@@ -9,6 +9,7 @@ import io.shoal.server.command.CommandContext;
 import io.shoal.server.command.CommandFlag;
 import io.shoal.server.command.CommandHandler;
 import io.shoal.server.command.CommandSpec;
+import io.shoal.server.command.KeyWriteListener;
 import io.shoal.server.keyspace.CollectionValue;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.keyspace.Keyspace;
@@ -187,6 +188,9 @@ public final class KeyCommands implements ServerModule {
       destination.expireTime(target, expireAt);
     }
     c.server().notifications().notify('g', "copy_to", target, targetDb);
+    if (targetDb != c.client().db()) {
+      written(c, targetDb, target);
+    }
     c.reply().integer(1);
   }
 
@@ -215,6 +219,7 @@ public final class KeyCommands implements ServerModule {
     moveEntry(db, key, destination, key, value);
     c.notify('g', "move_from", key);
     c.server().notifications().notify('g', "move_to", key, targetDb);
+    written(c, targetDb, key);
     c.reply().integer(1);
   }
 
@@ -230,7 +235,37 @@ public final class KeyCommands implements ServerModule {
     }
     if (first != second) {
       keyspace.swap((int) first, (int) second);
+      // Keys of both databases changed for WATCH and for clients blocked on them, as Redis's
+      // touchAllWatchedKeysInDb and scanDatabaseForReadyKeys see it.
+      writtenAll(c, keyspace.db((int) first), (int) first, (int) second);
+      writtenAll(c, keyspace.db((int) second), (int) first, (int) second);
     }
     c.reply().ok();
+  }
+
+  /** Tells the key-write listeners (WATCH, blocked clients) of a write outside the client's database. */
+  private static void written(CommandContext c, int db, byte[] key) {
+    for (KeyWriteListener listener : c.server().keyWriteListeners()) {
+      listener.keyWritten(db, key, c.client());
+    }
+  }
+
+  private static void writtenAll(CommandContext c, Database db, int first, int second) {
+    if (c.server().keyWriteListeners().isEmpty()) {
+      return;
+    }
+    for (int slot = 0; slot < io.shoal.server.slot.KeySlot.SLOT_COUNT; slot++) {
+      io.shoal.server.keyspace.SlotTable table = db.slot(slot);
+      if (table == null) {
+        continue;
+      }
+      for (int i = 0; i < table.capacity(); i++) {
+        byte[] key = table.keyAt(i);
+        if (key != null) {
+          written(c, first, key);
+          written(c, second, key);
+        }
+      }
+    }
   }
 }

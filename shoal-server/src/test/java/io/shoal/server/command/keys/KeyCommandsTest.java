@@ -142,6 +142,25 @@ class KeyCommandsTest {
   }
 
   @Test
+  void moveCopyAndSwapdbReachWriteListenersOfTheOtherDatabase() {
+    List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.server().addKeyWriteListener((db, key, writer) ->
+        written.add(db + ":" + new String(key, java.nio.charset.StandardCharsets.UTF_8)));
+    jedis.set("w", "v");
+    written.clear();
+    jedis.move("w", 2);
+    assertThat(written).contains("0:w", "2:w");
+    written.clear();
+    jedis.select(2);
+    assertThat(call(jedis, "COPY", "w", "w", "DB", "1")).isEqualTo(1L);
+    assertThat(written).contains("1:w");
+    written.clear();
+    jedis.swapDB(1, 2);
+    assertThat(written).contains("1:w", "2:w");
+    jedis.select(0);
+  }
+
+  @Test
   void keysScanRandomkey() {
     assertThat(jedis.randomKey()).isNull();
     for (int i = 0; i < 120; i++) {
