@@ -86,6 +86,21 @@ class EvictionTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random"})
+  void everyEvictingPolicyKeepsAcceptingWrites(String policy) {
+    try (TestServer server = TestServer.start("maxmemory", "100kb", "maxmemory-policy", policy);
+        Jedis jedis = server.jedis()) {
+      for (int i = 0; i < 500; i++) {
+        assertThat(jedis.setex("k" + i, 1000, VALUE)).isEqualTo("OK");
+      }
+      assertThat(server.server().keyspace().usedBytes()).isLessThan(100 * 1024 + 2 * 1100);
+      assertThat(server.server().stats().evictedKeys.sum()).isGreaterThan(350);
+      assertThat(server.server().module(Eviction.class).policy().configName()).isEqualTo(policy);
+    }
+  }
+
   /** With a clock the test moves, LRU sampling must overwhelmingly pick the idle keys. */
   @Test
   void lruSamplingPrefersIdleKeys() {
