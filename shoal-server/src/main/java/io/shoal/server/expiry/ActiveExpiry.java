@@ -28,8 +28,11 @@ import java.util.concurrent.TimeUnit;
 public final class ActiveExpiry implements ServerModule {
   /** Percentage of each cycle's period the cycle may spend deleting keys. */
   static final int CYCLE_TIME_PERCENT = 25;
-  /** Keys examined per slot visit at most, so one huge slot cannot hold its lock for long. */
-  static final int KEYS_PER_SLOT_MAX = 200;
+  /** Keys examined before deciding whether a database is worth walking further this cycle. */
+  static final int KEYS_PER_ROUND = 20;
+  /** Below this percentage of expired keys in a round, the walk moves on (Redis's acceptable stale). */
+  static final int STALE_PERCENT = 10;
+  private static final long[] NOTHING = {0, 0};
 
   private ShoalServer server;
   private int[] cursors;
@@ -59,6 +62,11 @@ public final class ActiveExpiry implements ServerModule {
     }
   }
 
+  /** The next slot the walk of a database visits; for tests. */
+  int cursor(int db) {
+    return cursors[db];
+  }
+
   private void schedule() {
     if (!running || server.workers() == null || server.workers().isShuttingDown()) {
       return;
@@ -73,7 +81,12 @@ public final class ActiveExpiry implements ServerModule {
     }, periodMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** One cycle over all databases within the time budget; returns the number of keys expired. */
+  /**
+   * One cycle over all databases within the time budget; returns the number of keys expired. As
+   * in Redis, a database's walk stops for this cycle once a round of at least
+   * {@link #KEYS_PER_ROUND} examined keys finds fewer than {@link #STALE_PERCENT}% expired: the
+   * rest are left to the next cycle and to lazy expiry, so many long TTLs cost little CPU.
+   */
   public long runCycle(long budgetNanos) {
     Keyspace keyspace = server.keyspace();
     if (!keyspace.expiryEnabled()) {
@@ -86,10 +99,22 @@ public final class ActiveExpiry implements ServerModule {
       if (db.volatileSize() == 0) {
         continue;
       }
+      long roundExamined = 0;
+      long roundExpired = 0;
       for (int visited = 0; visited < KeySlot.SLOT_COUNT; visited++) {
         int slot = cursors[index];
         cursors[index] = (slot + 1) % KeySlot.SLOT_COUNT;
-        expired += expireSlot(db, slot);
+        long[] outcome = expireSlot(db, slot);
+        roundExamined += outcome[0];
+        roundExpired += outcome[1];
+        expired += outcome[1];
+        if (roundExamined >= KEYS_PER_ROUND) {
+          if (roundExpired * 100 < roundExamined * STALE_PERCENT) {
+            break;
+          }
+          roundExamined = 0;
+          roundExpired = 0;
+        }
         if (((visited + 1) & 15) == 0 && System.nanoTime() > deadline) {
           return expired;
         }
@@ -98,22 +123,23 @@ public final class ActiveExpiry implements ServerModule {
     return expired;
   }
 
-  private long expireSlot(Database db, int slot) {
+  /** Examines every key with a TTL in one slot; returns {examined, expired}. */
+  private long[] expireSlot(Database db, int slot) {
     SlotTable unlocked = db.slot(slot);
     if (unlocked == null || unlocked.volatileCount() == 0) {
-      return 0;
+      return NOTHING;
     }
     SlotLocks locks = server.keyspace().locks();
     locks.lockSlot(slot);
     try {
       SlotTable table = db.slot(slot);
       if (table == null) {
-        return 0;
+        return NOTHING;
       }
       long now = server.keyspace().nowMillis();
       List<byte[]> due = new ArrayList<>();
-      int examined = 0;
-      for (int i = 0; i < table.capacity() && examined < KEYS_PER_SLOT_MAX; i++) {
+      long examined = 0;
+      for (int i = 0; i < table.capacity(); i++) {
         if (table.keyAt(i) != null && table.expireAt(i) != 0) {
           examined++;
           if (table.expireAt(i) <= now) {
@@ -128,7 +154,7 @@ public final class ActiveExpiry implements ServerModule {
           expired++;
         }
       }
-      return expired;
+      return new long[] {examined, expired};
     } finally {
       locks.unlockSlot(slot);
     }

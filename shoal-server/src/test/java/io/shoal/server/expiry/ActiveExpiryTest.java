@@ -76,4 +76,21 @@ class ActiveExpiryTest {
     assertThat(db.size()).isZero();
     assertThat(server.stats().expiredKeys.sum()).isEqualTo(total);
   }
+
+  @Test
+  void cycleMovesOnWhenFewKeysHaveExpired() {
+    AtomicLong now = new AtomicLong(1_000_000);
+    ShoalServer server = new ShoalServer(new Settings(), now::get);
+    Database db = server.keyspace().db(0);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] key = ("key:" + i).getBytes(StandardCharsets.UTF_8);
+      db.set(key, "v".getBytes(StandardCharsets.UTF_8));
+      db.expireTime(key, now.get() + (i % 100 == 0 ? 10 : 1_000_000));
+    }
+    now.addAndGet(100);
+    ActiveExpiry expiry = server.module(ActiveExpiry.class);
+    expiry.runCycle(Long.MAX_VALUE / 4);
+    assertThat(expiry.cursor(0)).as("slots walked in one cycle").isLessThan(1000);
+    assertThat(db.size()).isGreaterThan(19_790);
+  }
 }
