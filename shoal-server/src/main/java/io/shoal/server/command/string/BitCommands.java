@@ -22,7 +22,9 @@ final class BitCommands {
   private BitCommands() {}
 
   static void install(ShoalServer server) {
-    StringCommands.write(server, "setbit", 4, 1, 1, "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.", "2.2.0", BitCommands::setbit);
+    server.register(CommandSpec.builder("setbit", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("bitmap")
+        .acl("@write", "@bitmap", "@slow").doc("Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.", "2.2.0", "O(1)")
+        .handler(BitCommands::setbit).build());
     server.register(CommandSpec.builder("getbit", 3).flags(READONLY, FAST).keys(1, 1, 1).group("bitmap")
         .acl("@read", "@bitmap", "@fast").doc("Returns a bit value by offset.", "2.2.0", "O(1)").handler(BitCommands::getbit).build());
     server.register(CommandSpec.builder("bitcount", -2).flags(READONLY).keys(1, 1, 1).group("bitmap")

@@ -30,7 +30,7 @@ public final class StringCommands implements ServerModule {
     write(server, "psetex", 4, 1, 1, "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0", c -> SetCommand.setex(c, true));
     write(server, "getset", 3, 1, 1, "Returns the previous string value of a key after setting it to a new value.", "1.0.0", SetCommand::getset, FAST);
     writeNoOom(server, "getdel", 2, 1, 1, "Returns the string value of a key after deleting the key.", "6.2.0", StringCommands::getdel);
-    write(server, "getex", -2, 1, 1, "Returns the string value of a key after setting its expiration time.", "6.2.0", SetCommand::getex, FAST);
+    writeNoOom(server, "getex", -2, 1, 1, "Returns the string value of a key after setting its expiration time.", "6.2.0", SetCommand::getex);
     read(server, "mget", -2, 1, -1, "Atomically returns the string values of one or more keys.", "1.0.0", StringCommands::mget);
     server.register(CommandSpec.builder("mset", -3).flags(WRITE, DENYOOM).keys(1, -1, 2)
         .acl("@write", "@string", "@slow").group("string").doc("Atomically creates or modifies the string values of one or more keys.", "1.0.1", "O(N)")
