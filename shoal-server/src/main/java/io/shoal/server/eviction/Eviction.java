@@ -27,7 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>It runs as a {@link CommandGate}, before the command takes its locks: every command may
  * free memory, and commands flagged DENYOOM are refused with Redis's OOM error if memory is still
- * over the limit (always, under noeviction). Unlike Redis, Shoal keeps no eviction pool between
+ * over the limit (always, under noeviction). Inside EXEC, which already holds slot locks, it
+ * only refuses and never evicts, to keep lock order. Unlike Redis, Shoal keeps no eviction pool between
  * calls; each eviction draws a fresh sample.
  */
 public final class Eviction implements ServerModule, CommandGate {
@@ -88,7 +89,7 @@ public final class Eviction implements ServerModule, CommandGate {
     if (keyspace.usedBytes() <= limit) {
       return null;
     }
-    if (policy != EvictionPolicy.NOEVICTION) {
+    if (policy != EvictionPolicy.NOEVICTION && !holdsAnySlotLock()) {
       for (int i = 0; i < EVICTIONS_PER_COMMAND_MAX && keyspace.usedBytes() > limit; i++) {
         if (!evictOne()) {
           break;
@@ -99,6 +100,23 @@ public final class Eviction implements ServerModule, CommandGate {
       return OOM;
     }
     return null;
+  }
+
+  /**
+   * True inside EXEC, whose slot locks are already held: taking other slots' locks out of order
+   * there could deadlock with another transaction, so eviction waits for the next command.
+   */
+  private boolean holdsAnySlotLock() {
+    SlotLocks locks = server.keyspace().locks();
+    for (int slot = 0; slot < KeySlot.SLOT_COUNT; slot++) {
+      if (slot > 0 && locks.stripeOf(slot) == 0) {
+        return false;
+      }
+      if (locks.heldByCurrentThread(slot)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Evicts the best of one sample; false when there is nothing the policy may evict. */
