@@ -54,7 +54,7 @@ public final class StringCommands implements ServerModule {
 
   static void read(ShoalServer server, String name, int arity, int first, int last, String summary, String since,
       CommandHandler handler) {
-    boolean fast = !name.equals("mget") && !name.equals("getrange") && !name.equals("substr") && !name.equals("lcs");
+    boolean fast = !name.equals("getrange") && !name.equals("substr") && !name.equals("lcs");
     CommandSpec.Builder b = CommandSpec.builder(name, arity).keys(first, last, 1).group("string")
         .doc(summary, since).handler(handler);
     b.flags(READONLY);
