@@ -79,7 +79,6 @@ class BitCommandsTest {
 
   @Test
   void bitpos() {
-    jedis.set("s", new String(new char[] {0xff, 0xf0, 0x00}));
     byte[] raw = {(byte) 0xff, (byte) 0xf0, 0x00};
     jedis.set("s".getBytes(), raw);
     assertThat(call(jedis, "BITPOS", "s", "0")).isEqualTo(12L);
