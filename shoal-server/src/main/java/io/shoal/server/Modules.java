@@ -14,6 +14,9 @@ final class Modules {
     return List.of(
         new io.shoal.server.command.connection.ConnectionCommands(),
         new io.shoal.server.command.string.StringCommands(),
+        new io.shoal.server.command.keys.KeyCommands(),
+        new io.shoal.server.expiry.ActiveExpiry(),
+        new io.shoal.server.eviction.Eviction(),
         new io.shoal.server.command.transaction.TransactionCommands(),
         new io.shoal.server.command.pubsub.PubSubCommands()
     );
