@@ -13,7 +13,13 @@ final class Modules {
   static List<ServerModule> all() {
     return List.of(
         new io.shoal.server.command.connection.ConnectionCommands(),
-        new io.shoal.server.command.string.StringCommands()
+        new io.shoal.server.command.string.StringCommands(),
+        new io.shoal.server.command.server.CommandCommand(),
+        new io.shoal.server.command.server.InfoCommand(),
+        new io.shoal.server.command.server.ClientCommand(),
+        new io.shoal.server.command.server.ConfigCommand(),
+        new io.shoal.server.command.server.ServerCommands(),
+        new io.shoal.server.command.server.DebugCommand()
     );
   }
 }

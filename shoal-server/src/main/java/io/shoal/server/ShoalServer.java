@@ -57,6 +57,7 @@ public final class ShoalServer implements AutoCloseable {
   private final KeyspaceNotifications notifications = new KeyspaceNotifications();
   private final List<KeyWriteListener> keyWriteListeners = new CopyOnWriteArrayList<>();
   private final List<CommandGate> gates = new CopyOnWriteArrayList<>();
+  private final List<io.shoal.server.server.CommandHold> holds = new CopyOnWriteArrayList<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<ServerModule> modules = new ArrayList<>();
   private final ServerStats stats = new ServerStats();
@@ -275,6 +276,21 @@ public final class ShoalServer implements AutoCloseable {
 
   public void addGate(CommandGate gate) {
     gates.add(gate);
+  }
+
+  /** Adds a hold that may park commands before they run (CLIENT PAUSE). */
+  public void addHold(io.shoal.server.server.CommandHold hold) {
+    holds.add(hold);
+  }
+
+  /** True if a hold parked the command; it will run later. */
+  public boolean held(io.shoal.server.command.CommandContext context, CommandSpec spec, byte[][] args) {
+    for (int i = 0; i < holds.size(); i++) {
+      if (holds.get(i).hold(context, spec, args)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public <T extends ServerModule> T module(Class<T> type) {
