@@ -58,6 +58,7 @@ public final class ShoalServer implements AutoCloseable {
   private final List<KeyWriteListener> keyWriteListeners = new CopyOnWriteArrayList<>();
   private final List<CommandGate> gates = new CopyOnWriteArrayList<>();
   private final List<io.shoal.server.server.CommandHold> holds = new CopyOnWriteArrayList<>();
+  private final List<io.shoal.server.server.CommandListener> commandListeners = new CopyOnWriteArrayList<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<ServerModule> modules = new ArrayList<>();
   private final ServerStats stats = new ServerStats();
@@ -236,6 +237,13 @@ public final class ShoalServer implements AutoCloseable {
     if (threshold >= 0 && micros >= threshold && !spec.has(io.shoal.server.command.CommandFlag.SKIP_SLOWLOG)) {
       slowLog.add(clock.getAsLong() / 1000, micros, args, client.address(), client.name(), core.slowlogMaxLen.asInt());
     }
+    for (int i = 0; i < commandListeners.size(); i++) {
+      commandListeners.get(i).completed(client, spec, args, micros);
+    }
+  }
+
+  public void addCommandListener(io.shoal.server.server.CommandListener listener) {
+    commandListeners.add(listener);
   }
 
   public Settings settings() {

@@ -65,7 +65,9 @@ public final class ServerCommands implements ServerModule {
             "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)")
         .handler(this::shutdown).build());
     server.register(SlowLogCommand.spec());
-    server.register(LatencyCommand.spec());
+    LatencyMonitor latency = new LatencyMonitor(server.core().latencyMonitorThreshold, server::nowMillis);
+    server.addCommandListener(latency);
+    server.register(LatencyCommand.spec(latency));
     server.register(MemoryCommand.spec());
   }
 

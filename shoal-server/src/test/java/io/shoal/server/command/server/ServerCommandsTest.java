@@ -81,11 +81,32 @@ class ServerCommandsTest {
   }
 
   @Test
-  void latencyIsEmptyWithoutAThreshold() {
+  @SuppressWarnings("unchecked")
+  void latencyRecordsCommandsOverTheThreshold() {
     try (Jedis jedis = server.jedis()) {
-      assertThat(jedis.latencyLatest()).isEmpty();
-      assertThat((List<?>) jedis.sendCommand(() -> "LATENCY".getBytes(), "HISTORY", "command")).isEmpty();
-      assertThat(jedis.sendCommand(() -> "LATENCY".getBytes(), "RESET")).isEqualTo(0L);
+      jedis.sendCommand(() -> "LATENCY".getBytes(), "RESET");
+      jedis.sendCommand(() -> "DEBUG".getBytes(), "SLEEP", "0.05");
+      assertThat(jedis.latencyLatest()).as("threshold 0 records nothing").isEmpty();
+      jedis.configSet("latency-monitor-threshold", "20");
+      try {
+        jedis.sendCommand(() -> "DEBUG".getBytes(), "SLEEP", "0.05");
+        jedis.ping();
+        List<Object> latest = (List<Object>) jedis.sendCommand(() -> "LATENCY".getBytes(), "LATEST");
+        assertThat(latest).hasSize(1);
+        List<Object> event = (List<Object>) latest.get(0);
+        assertThat(new String((byte[]) event.get(0))).isEqualTo("command");
+        assertThat((Long) event.get(2)).isGreaterThanOrEqualTo(50L);
+        assertThat((Long) event.get(3)).isGreaterThanOrEqualTo((Long) event.get(2));
+        List<Object> history = (List<Object>) jedis.sendCommand(() -> "LATENCY".getBytes(), "HISTORY", "command");
+        assertThat(history).hasSize(1);
+        assertThat(new String((byte[]) jedis.sendCommand(() -> "LATENCY".getBytes(), "DOCTOR"))).contains("1. command: latest");
+        assertThat(jedis.sendCommand(() -> "LATENCY".getBytes(), "RESET", "command")).isEqualTo(1L);
+        assertThat((List<?>) jedis.sendCommand(() -> "LATENCY".getBytes(), "HISTORY", "command")).isEmpty();
+        assertThatThrownBy(() -> jedis.sendCommand(() -> "LATENCY".getBytes(), "GRAPH", "command"))
+            .hasMessage("ERR No samples available for event 'command'");
+      } finally {
+        jedis.configSet("latency-monitor-threshold", "0");
+      }
     }
   }
 
