@@ -156,6 +156,24 @@ class ServerCommandsTest {
   }
 
   @Test
+  void aFailingShutdownHookRefusesUnlessForced() throws Exception {
+    try (TestServer doomed = TestServer.start(); RawClient raw = new RawClient(doomed.port())) {
+      java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+      doomed.server().module(ServerCommands.class).addShutdownHook((save, noSave, force) -> {
+        calls.add("save=" + save + " force=" + force);
+        throw io.shoal.server.resp.ShoalError.err("disk full");
+      });
+      raw.send("SHUTDOWN", "SAVE");
+      assertThat(raw.readLine()).isEqualTo("-ERR Errors trying to SHUTDOWN. Check logs.");
+      assertThat(doomed.server().stopping()).isFalse();
+      raw.send("SHUTDOWN", "SAVE", "FORCE");
+      assertThat(raw.closedByServer()).isTrue();
+      assertThat(calls).containsExactly("save=true force=false", "save=true force=true");
+      doomed.server().awaitStop();
+    }
+  }
+
+  @Test
   void shutdownClosesTheConnectionWithoutReplyAndStopsTheNode() throws Exception {
     try (TestServer doomed = TestServer.start(); RawClient raw = new RawClient(doomed.port())) {
       raw.send("SHUTDOWN", "NOSAVE", "SAVE");
