@@ -18,7 +18,13 @@ final class Modules {
         new io.shoal.server.expiry.ActiveExpiry(),
         new io.shoal.server.eviction.Eviction(),
         new io.shoal.server.command.transaction.TransactionCommands(),
-        new io.shoal.server.command.pubsub.PubSubCommands()
+        new io.shoal.server.command.pubsub.PubSubCommands(),
+        new io.shoal.server.command.server.CommandCommand(),
+        new io.shoal.server.command.server.InfoCommand(),
+        new io.shoal.server.command.server.ClientCommand(),
+        new io.shoal.server.command.server.ConfigCommand(),
+        new io.shoal.server.command.server.ServerCommands(),
+        new io.shoal.server.command.server.DebugCommand()
     );
   }
 }

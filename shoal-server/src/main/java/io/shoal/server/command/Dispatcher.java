@@ -73,6 +73,9 @@ public final class Dispatcher {
       reply.error("ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
       return;
     }
+    if (server.held(context, spec, args)) {
+      return;
+    }
     execute(context, spec, args, false);
   }
 
