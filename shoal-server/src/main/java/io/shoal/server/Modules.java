@@ -14,6 +14,17 @@ final class Modules {
     return List.of(
         new io.shoal.server.command.connection.ConnectionCommands(),
         new io.shoal.server.command.string.StringCommands(),
+        new io.shoal.server.command.keys.KeyCommands(),
+        new io.shoal.server.expiry.ActiveExpiry(),
+        new io.shoal.server.eviction.Eviction(),
+        new io.shoal.server.command.transaction.TransactionCommands(),
+        new io.shoal.server.command.pubsub.PubSubCommands(),
+        new io.shoal.server.command.server.CommandCommand(),
+        new io.shoal.server.command.server.InfoCommand(),
+        new io.shoal.server.command.server.ClientCommand(),
+        new io.shoal.server.command.server.ConfigCommand(),
+        new io.shoal.server.command.server.ServerCommands(),
+        new io.shoal.server.command.server.DebugCommand(),
         new io.shoal.server.persistence.Persistence(),
         new io.shoal.server.command.persistence.PersistenceCommands()
     );

@@ -58,6 +58,8 @@ public final class ShoalServer implements AutoCloseable {
   private final List<KeyWriteListener> keyWriteListeners = new CopyOnWriteArrayList<>();
   private final List<CommandGate> gates = new CopyOnWriteArrayList<>();
   private final List<io.shoal.server.command.CommandLog> commandLogs = new CopyOnWriteArrayList<>();
+  private final List<io.shoal.server.server.CommandHold> holds = new CopyOnWriteArrayList<>();
+  private final List<io.shoal.server.server.CommandListener> commandListeners = new CopyOnWriteArrayList<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<ServerModule> modules = new ArrayList<>();
   private final ServerStats stats = new ServerStats();
@@ -236,6 +238,13 @@ public final class ShoalServer implements AutoCloseable {
     if (threshold >= 0 && micros >= threshold && !spec.has(io.shoal.server.command.CommandFlag.SKIP_SLOWLOG)) {
       slowLog.add(clock.getAsLong() / 1000, micros, args, client.address(), client.name(), core.slowlogMaxLen.asInt());
     }
+    for (int i = 0; i < commandListeners.size(); i++) {
+      commandListeners.get(i).completed(client, spec, args, micros);
+    }
+  }
+
+  public void addCommandListener(io.shoal.server.server.CommandListener listener) {
+    commandListeners.add(listener);
   }
 
   public Settings settings() {
@@ -284,6 +293,21 @@ public final class ShoalServer implements AutoCloseable {
 
   public void addGate(CommandGate gate) {
     gates.add(gate);
+  }
+
+  /** Adds a hold that may park commands before they run (CLIENT PAUSE). */
+  public void addHold(io.shoal.server.server.CommandHold hold) {
+    holds.add(hold);
+  }
+
+  /** True if a hold parked the command; it will run later. */
+  public boolean held(io.shoal.server.command.CommandContext context, CommandSpec spec, byte[][] args) {
+    for (int i = 0; i < holds.size(); i++) {
+      if (holds.get(i).hold(context, spec, args)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public <T extends ServerModule> T module(Class<T> type) {

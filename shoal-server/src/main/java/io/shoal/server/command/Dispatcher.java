@@ -73,6 +73,9 @@ public final class Dispatcher {
       reply.error("ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
       return;
     }
+    if (server.held(context, spec, args)) {
+      return;
+    }
     execute(context, spec, args, false);
   }
 
@@ -113,6 +116,9 @@ public final class Dispatcher {
       spec.handler().execute(context);
       if (spec.isWrite()) {
         afterWrite(client, args, keyPositions);
+        if (lockEverything(spec)) {
+          afterKeylessWrite(client);
+        }
         List<CommandLog> logs = server.commandLogs();
         for (int i = 0; i < logs.size(); i++) {
           logs.get(i).written(client, spec, args);
@@ -166,6 +172,13 @@ public final class Dispatcher {
       for (int i = 0; i < listeners.size(); i++) {
         listeners.get(i).keyWritten(client.db(), key, client);
       }
+    }
+  }
+
+  private void afterKeylessWrite(ClientConnection client) {
+    List<KeyWriteListener> listeners = server.keyWriteListeners();
+    for (int i = 0; i < listeners.size(); i++) {
+      listeners.get(i).keylessWrite(client.db(), client);
     }
   }
 

@@ -9,4 +9,10 @@ import io.shoal.server.client.ClientConnection;
 @FunctionalInterface
 public interface KeyWriteListener {
   void keyWritten(int db, byte[] key, ClientConnection writer);
+
+  /**
+   * A keyless write command ran (FLUSHDB, FLUSHALL, SWAPDB...), still under every lock: any key
+   * of any database may have changed. {@code db} is the writer's selected database.
+   */
+  default void keylessWrite(int db, ClientConnection writer) {}
 }

@@ -6,6 +6,10 @@ import io.shoal.server.client.ClientConnection;
 import io.shoal.server.command.CommandContext;
 import io.shoal.server.command.CommandFlag;
 import io.shoal.server.command.CommandSpec;
+import io.shoal.server.command.server.InfoCommand;
+import io.shoal.server.command.server.InfoLines;
+import io.shoal.server.command.server.InfoSection;
+import io.shoal.server.command.server.ServerCommands;
 import io.shoal.server.config.Setting;
 import io.shoal.server.config.Settings;
 import io.shoal.server.keyspace.Keyspace;
@@ -135,6 +139,50 @@ public final class Persistence implements ServerModule {
     });
     server.addCommandLog(this::logCommand);
     server.addGate(this::refuse);
+    ServerCommands serverCommands = server.module(ServerCommands.class);
+    serverCommands.lastSave(this::lastSaveSeconds);
+    serverCommands.addShutdownHook(this::beforeShutdown);
+    server.module(InfoCommand.class).addSection(new InfoSection() {
+      @Override
+      public String name() {
+        return "persistence";
+      }
+
+      @Override
+      public void write(InfoLines lines) {
+        for (String line : infoSection().split("\r\n")) {
+          int colon = line.indexOf(':');
+          if (colon > 0 && !line.startsWith("#")) {
+            lines.add(line.substring(0, colon), line.substring(colon + 1));
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * SHUTDOWN [SAVE|NOSAVE]: saves now when asked to or when save points are configured (a failure
+   * refuses the shutdown unless FORCE, as in Redis), so that stop() does not save a second time.
+   */
+  private void beforeShutdown(boolean save, boolean noSave, boolean force) {
+    AppendOnlyFile file = aof;
+    if (file != null) {
+      file.fsyncIfNeeded();
+    }
+    if (noSave || (!save && !savePoints.enabled())) {
+      shutdownSaveOverride = false;
+      return;
+    }
+    try {
+      save();
+      shutdownSaveOverride = false;
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "Error trying to save the DB, can't exit: " + e.getMessage());
+      if (!force) {
+        throw io.shoal.server.resp.ShoalError.err("Errors trying to SHUTDOWN. Check logs.");
+      }
+      shutdownSaveOverride = false;
+    }
   }
 
   private static String plainFileName(String value) {

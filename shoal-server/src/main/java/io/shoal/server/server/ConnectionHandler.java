@@ -138,7 +138,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void execute(byte[][] args) {
     ensureOutput();
     client.lastInteraction(server.nowMillis(), commandName(args));
-    boolean discard = client.replyMode() != ClientConnection.ReplyMode.ON || client.skipNextReply();
+    boolean skipping = client.skipNextReply();
+    boolean discard = client.replyMode() != ClientConnection.ReplyMode.ON || skipping;
     ByteBuf real = null;
     if (discard) {
       real = reply.redirect(channelContext.alloc().heapBuffer());
@@ -151,7 +152,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       reply.error("ERR internal error: " + e);
     } finally {
       if (discard) {
-        reply.redirect(real).release();
+        ByteBuf discarded = reply.redirect(real);
+        if (!skipping && client.replyMode() == ClientConnection.ReplyMode.ON) {
+          real.writeBytes(discarded); // CLIENT REPLY ON is answered although replies were off.
+        }
+        discarded.release();
       }
     }
     if (client.closing()) {

@@ -2,12 +2,9 @@ package io.shoal.server.command.persistence;
 
 import static io.shoal.server.command.CommandFlag.ADMIN;
 import static io.shoal.server.command.CommandFlag.DENYOOM;
-import static io.shoal.server.command.CommandFlag.FAST;
-import static io.shoal.server.command.CommandFlag.LOADING;
 import static io.shoal.server.command.CommandFlag.NOSCRIPT;
 import static io.shoal.server.command.CommandFlag.NO_ASYNC_LOADING;
 import static io.shoal.server.command.CommandFlag.READONLY;
-import static io.shoal.server.command.CommandFlag.STALE;
 import static io.shoal.server.command.CommandFlag.WRITE;
 
 import io.shoal.server.ShoalServer;
@@ -21,7 +18,10 @@ import io.shoal.server.resp.ShoalError;
 import io.shoal.server.server.ServerModule;
 import java.io.IOException;
 
-/** SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE, DUMP and RESTORE, over the {@link Persistence} module. */
+/**
+ * SAVE, BGSAVE, BGREWRITEAOF, DUMP and RESTORE, over the {@link Persistence} module. LASTSAVE and
+ * SHUTDOWN belong to the server commands; Persistence plugs into them.
+ */
 public final class PersistenceCommands implements ServerModule {
   @Override
   public void install(ShoalServer server) {
@@ -34,9 +34,6 @@ public final class PersistenceCommands implements ServerModule {
     server.register(CommandSpec.builder("bgrewriteaof", 1).flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING).acl("@admin", "@slow", "@dangerous")
         .group("server").doc("Asynchronously rewrites the append-only file to disk.", "1.0.0", "O(1)")
         .handler(PersistenceCommands::bgrewriteaof).build());
-    server.register(CommandSpec.builder("lastsave", 1).flags(LOADING, STALE, FAST).acl("@admin", "@fast", "@dangerous")
-        .group("server").doc("Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "O(1)")
-        .handler(c -> c.reply().integer(persistence(c).lastSaveSeconds())).build());
     server.register(CommandSpec.builder("dump", 2).flags(READONLY).keys(1, 1, 1).acl("@keyspace", "@read", "@slow")
         .group("generic").doc("Returns a serialized representation of the value stored at a key.", "2.6.0",
             "O(1) to access the key and additional O(N*M) to serialize it")

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Shoal beside Redis on this machine: starts Debian's redis-server and a Shoal node on loopback,
+# runs the same redis-benchmark tests against each, one after the other, and prints for each test
+# both throughputs, the ratio Shoal/Redis and both p50 and p99 latencies. Then it loads the same
+# keys into each and prints resident memory per key.
+#
+#   bench/vs-redis.sh                 # the full run: N=1000000 requests per test
+#   N=200000 bench/vs-redis.sh        # a quicker run
+#
+# Environment: N (requests per test, default 1000000), CLIENTS (50), KEYSPACE (-r, 1000000),
+# PIPELINES ("1 16"), MEMORY_KEYS (1000000), VALUE_BYTES (16), REDIS_PORT (7379),
+# SHOAL_PORT (7380), REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root).
+#
+# Each test is one line of TESTS: "label|redis-benchmark arguments". Command families add theirs
+# (e.g. "LPUSH|-t lpush" or "SADD|sadd myset __rand_int__"); a label must not contain '|'.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+N="${N:-1000000}"
+CLIENTS="${CLIENTS:-50}"
+KEYSPACE="${KEYSPACE:-1000000}"
+PIPELINES="${PIPELINES:-1 16}"
+MEMORY_KEYS="${MEMORY_KEYS:-1000000}"
+VALUE_BYTES="${VALUE_BYTES:-16}"
+REDIS_PORT="${REDIS_PORT:-7379}"
+SHOAL_PORT="${SHOAL_PORT:-7380}"
+REDIS_SERVER="${REDIS_SERVER:-/usr/bin/redis-server}"
+SHOAL="${SHOAL:-$root/shoal}"
+
+TESTS=(
+  "SET|-t set"
+  "GET|-t get"
+  "INCR|-t incr"
+  "MSET (10 keys)|-t mset"
+)
+
+for tool in "$REDIS_SERVER" redis-benchmark redis-cli; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install redis-server redis-tools)" >&2; exit 1; }
+done
+
+work="$(mktemp -d)"
+redis_pid=""
+shoal_pid=""
+cleanup() {
+  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
+  [ -n "$shoal_pid" ] && kill "$shoal_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for_port() {
+  local port=$1 name=$2 deadline=$((SECONDS + 300))
+  until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ]; do
+    if [ $SECONDS -ge $deadline ]; then echo "$name did not start on port $port" >&2; exit 1; fi
+    sleep 0.2
+  done
+}
+
+rss_kb() {
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+"$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
+  --enable-debug-command local --daemonize no >"$work/redis.log" 2>&1 &
+redis_pid=$!
+"$SHOAL" server --port "$SHOAL_PORT" --dir "$work/shoal" >"$work/shoal.log" 2>&1 &
+shoal_pid=$!
+wait_for_port "$REDIS_PORT" redis
+wait_for_port "$SHOAL_PORT" shoal
+
+# Memory first, on fresh processes, so that neither carries garbage from the throughput tests.
+declare -A rss_before rss_after keys_loaded
+for name in redis shoal; do
+  if [ "$name" = redis ]; then port=$REDIS_PORT; pid=$redis_pid; else port=$SHOAL_PORT; pid=$shoal_pid; fi
+  rss_before[$name]=$(rss_kb "$pid")
+  redis-cli -p "$port" debug populate "$MEMORY_KEYS" key "$VALUE_BYTES" >/dev/null
+  keys_loaded[$name]=$(redis-cli -p "$port" dbsize)
+  sleep 1
+  rss_after[$name]=$(rss_kb "$pid")
+  redis-cli -p "$port" flushall >/dev/null
+done
+
+# field N of the data line of redis-benchmark --csv (2 rps, 5 p50, 7 p99).
+csv_field() {
+  local value
+  value=$(grep -v '^"test"' "$1" | tail -n 1 | tr -d '"' | cut -d, -f"$2")
+  echo "${value:-n/a}"
+}
+
+results="$work/results"
+: >"$results"
+for pipeline in $PIPELINES; do
+  for test in "${TESTS[@]}"; do
+    label="${test%%|*}"
+    args="${test#*|}"
+    for name in redis shoal; do
+      if [ "$name" = redis ]; then port=$REDIS_PORT; else port=$SHOAL_PORT; fi
+      # shellcheck disable=SC2086
+      redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$N" -r "$KEYSPACE" -P "$pipeline" --csv $args \
+        >"$work/$name.csv" 2>"$work/$name.err" || echo "$label -P $pipeline failed on $name: $(head -c 200 "$work/$name.err")" >&2
+    done
+    printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$label" "$pipeline" \
+      "$(csv_field "$work/redis.csv" 2)" "$(csv_field "$work/shoal.csv" 2)" \
+      "$(csv_field "$work/redis.csv" 5)" "$(csv_field "$work/shoal.csv" 5)" \
+      "$(csv_field "$work/redis.csv" 7)" "$(csv_field "$work/shoal.csv" 7)" >>"$results"
+  done
+done
+
+echo "Shoal vs Redis $("$REDIS_SERVER" --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on $(nproc) cores;" \
+  "redis-benchmark -c $CLIENTS -n $N -r $KEYSPACE"
+echo
+echo "| test | -P | Redis ops/s | Shoal ops/s | Shoal/Redis | Redis p50 ms | Shoal p50 ms | Redis p99 ms | Shoal p99 ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
+while IFS='|' read -r label pipeline redis_rps shoal_rps redis_p50 shoal_p50 redis_p99 shoal_p99; do
+  ratio=$(awk -v s="$shoal_rps" -v r="$redis_rps" 'BEGIN { if (r + 0 > 0 && s + 0 > 0) printf "%.2f", s / r; else print "n/a" }')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$pipeline" "${redis_rps%.*}" "${shoal_rps%.*}" \
+    "$ratio" "$redis_p50" "$shoal_p50" "$redis_p99" "$shoal_p99"
+done <"$results"
+
+echo
+echo "Memory: DEBUG POPULATE $MEMORY_KEYS keys of $VALUE_BYTES-byte values; RSS growth from /proc/<pid>/status."
+echo
+echo "| server | keys | RSS before MB | RSS after MB | bytes/key | ratio |"
+echo "|---|---|---|---|---|---|"
+redis_per_key=$(awk -v a="${rss_after[redis]}" -v b="${rss_before[redis]}" -v k="${keys_loaded[redis]}" 'BEGIN { printf "%.1f", (a - b) * 1024 / k }')
+shoal_per_key=$(awk -v a="${rss_after[shoal]}" -v b="${rss_before[shoal]}" -v k="${keys_loaded[shoal]}" 'BEGIN { printf "%.1f", (a - b) * 1024 / k }')
+for name in redis shoal; do
+  per_key=$redis_per_key
+  [ "$name" = shoal ] && per_key=$shoal_per_key
+  ratio=$(awk -v p="$per_key" -v r="$redis_per_key" 'BEGIN { printf "%.2f", p / r }')
+  printf '| %s | %s | %.1f | %.1f | %s | %s |\n' "$name" "${keys_loaded[$name]}" \
+    "$(awk -v v="${rss_before[$name]}" 'BEGIN { print v / 1024 }')" "$(awk -v v="${rss_after[$name]}" 'BEGIN { print v / 1024 }')" \
+    "$per_key" "$ratio"
+done
