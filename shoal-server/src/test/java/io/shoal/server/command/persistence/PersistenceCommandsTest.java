@@ -127,4 +127,34 @@ class PersistenceCommandsTest {
       assertThat(jedis.set("k", "w")).isEqualTo("OK");
     }
   }
+
+  @Test
+  void infoLastsaveAndShutdownUsePersistence() throws Exception {
+    try (TestServer server = TestServer.start("save", "3600 1"); Jedis jedis = server.jedis()) {
+      jedis.set("k", "v");
+      String info = jedis.info("persistence");
+      assertThat(info).contains("rdb_changes_since_last_save:1").contains("aof_enabled:0").contains("rdb_saves:0");
+      jedis.save();
+      assertThat(jedis.lastsave()).isEqualTo(server.server().module(Persistence.class).lastSaveSeconds());
+      assertThat(jedis.info("persistence")).contains("rdb_saves:1");
+      Files.delete(server.dir().resolve("dump.rdb"));
+      try {
+        jedis.shutdown(redis.clients.jedis.params.ShutdownParams.shutdownParams().nosave());
+      } catch (RuntimeException closed) {
+        // The connection closes without a reply.
+      }
+      server.server().awaitStop();
+      assertThat(server.dir().resolve("dump.rdb")).doesNotExist();
+    }
+    try (TestServer server = TestServer.start("save", ""); Jedis jedis = server.jedis()) {
+      jedis.set("k", "v");
+      try {
+        jedis.shutdown(redis.clients.jedis.params.ShutdownParams.shutdownParams().save());
+      } catch (RuntimeException closed) {
+        // The connection closes without a reply.
+      }
+      server.server().awaitStop();
+      assertThat(server.dir().resolve("dump.rdb")).exists();
+    }
+  }
 }

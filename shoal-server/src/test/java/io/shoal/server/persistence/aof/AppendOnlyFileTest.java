@@ -55,16 +55,23 @@ class AppendOnlyFileTest {
   }
 
   @Test
-  void restartReplaysTheLogIncludingDatabases(@TempDir Path dir) throws Exception {
+  void restartReplaysTheLogIncludingDatabasesAndExpiryTimes(@TempDir Path dir) throws Exception {
     ShoalServer server = start(dir, "appendfsync", "always");
     try (Jedis jedis = jedis(server)) {
       jedis.set("a", "1");
       append(jedis, "a", "2");
       jedis.select(4);
       jedis.set("b", "in four");
+      jedis.setex("c", 100, "expires");
+      jedis.set("d", "expires too");
+      jedis.expire("d", 200);
     } finally {
       server.stop();
     }
+    long cExpireAt = server.keyspace().db(4).expireTime("c".getBytes());
+    long dExpireAt = server.keyspace().db(4).expireTime("d".getBytes());
+    assertThat(cExpireAt).isPositive();
+    Thread.sleep(20);
     String log = Files.readString(dir.resolve("appendonly.aof"), StandardCharsets.ISO_8859_1);
     assertThat(log).startsWith("*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n");
     server = start(dir);
@@ -72,6 +79,9 @@ class AppendOnlyFileTest {
       assertThat(jedis.get("a")).isEqualTo("12");
       jedis.select(4);
       assertThat(jedis.get("b")).isEqualTo("in four");
+      // Relative expiry times were logged with the absolute time they set, so replay keeps it.
+      assertThat(server.keyspace().db(4).expireTime("c".getBytes())).isEqualTo(cExpireAt);
+      assertThat(server.keyspace().db(4).expireTime("d".getBytes())).isEqualTo(dExpireAt);
       assertThat(server.module(Persistence.class).infoSection()).contains("aof_enabled:1").contains("aof_last_write_status:ok");
     } finally {
       server.stop();
