@@ -17,8 +17,6 @@ import io.shoal.server.resp.ShoalError;
 import io.shoal.server.server.ServerModule;
 import io.shoal.server.types.hash.HashLimits;
 import io.shoal.server.types.hash.HashValue;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +29,6 @@ import java.util.Random;
  * Redis does, so CONFIG SET affects the next conversion.
  */
 public final class HashCommands implements ServerModule {
-  private static final MathContext LONG_DOUBLE_DIGITS = new MathContext(17);
-
   private volatile HashLimits limits = HashLimits.DEFAULT;
   private final Random random = new Random();
 
@@ -150,11 +146,7 @@ public final class HashCommands implements ServerModule {
     c.reply().integer(result);
   }
 
-  /**
-   * Redis adds in {@code long double} and prints 17 significant digits, so 10.5 + 0.1 is "10.6"
-   * rather than a binary-double artefact. Adding the exact decimal values and rounding to 17
-   * significant digits gives the same text for ordinary inputs.
-   */
+  /** Adds in Redis's long double precision and prints its digits (see {@link LongDouble}). */
   private void hincrbyfloat(CommandContext c) {
     double increment = c.argDouble(3);
     if (Double.isNaN(increment) || Double.isInfinite(increment)) {
@@ -181,17 +173,8 @@ public final class HashCommands implements ServerModule {
   }
 
   static String formatSum(byte[] old, byte[] increment, double fallback) {
-    try {
-      BigDecimal a = old == null ? BigDecimal.ZERO : new BigDecimal(new String(old, StandardCharsets.US_ASCII));
-      BigDecimal b = new BigDecimal(new String(increment, StandardCharsets.US_ASCII));
-      BigDecimal sum = a.add(b).round(LONG_DOUBLE_DIGITS);
-      if (sum.signum() == 0) {
-        return "0";
-      }
-      return sum.stripTrailingZeros().toPlainString();
-    } catch (NumberFormatException | ArithmeticException e) {
-      return NumberFormat.formatHumanFriendly(fallback);
-    }
+    String text = LongDouble.add(old, increment);
+    return text != null ? text : NumberFormat.formatHumanFriendly(fallback);
   }
 
   private static void hdel(CommandContext c) {

@@ -174,7 +174,7 @@ public final class SetCommands implements ServerModule {
       c.reply().bulk(member);
       return;
     }
-    long count = c.argLong(2);
+    long count = NumberFormat.parseLong(c.arg(2), "ERR value is out of range, must be positive");
     if (count < 0) {
       throw ShoalError.err("value is out of range, must be positive");
     }
