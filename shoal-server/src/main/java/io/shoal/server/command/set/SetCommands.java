@@ -114,6 +114,8 @@ public final class SetCommands implements ServerModule {
     if (set == null) {
       set = SetValue.create(c.arg(2), c.argc() - 2, limits);
       c.db().set(c.arg(1), set);
+    } else {
+      set.maybeConvert(c.argc() - 2, limits);
     }
     SetLimits current = limits;
     int added = 0;

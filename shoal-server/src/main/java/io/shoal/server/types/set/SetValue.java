@@ -59,6 +59,17 @@ public final class SetValue extends CollectionValue {
     return set;
   }
 
+  /**
+   * Before adding {@code sizeHint} members at once, converts to "hashtable" if that many alone
+   * would pass the current encoding's limit, as Redis's {@code setTypeMaybeConvert} does for SADD.
+   */
+  public void maybeConvert(long sizeHint, SetLimits limits) {
+    if ((encoding == LISTPACK && sizeHint > limits.maxListpackEntries())
+        || (encoding == INTSET && sizeHint > limits.maxIntsetEntries())) {
+      toHashtable((int) Math.min(count + sizeHint, 1 << 20));
+    }
+  }
+
   @Override
   public ValueType type() {
     return ValueType.SET;
