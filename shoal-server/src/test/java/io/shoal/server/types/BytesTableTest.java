@@ -51,7 +51,7 @@ class BytesTableTest {
   @Test
   void scanReturnsEveryElementPresentThroughoutWhileTheTableGrowsAndShrinks() {
     Random random = new Random(11);
-    for (int round = 0; round < 20; round++) {
+    for (int round = 0; round < 5; round++) {
       BytesTable table = new BytesTable();
       Set<String> stable = new HashSet<>();
       for (int i = 0; i < 500; i++) {
