@@ -71,14 +71,15 @@ public final class SetCommands implements ServerModule {
   }
 
   private static final java.util.Set<String> FAST_COMMANDS =
-      java.util.Set.of("sadd", "srem", "spop", "smove", "sismember", "smismember", "scard", "srandmember");
+      java.util.Set.of("sadd", "srem", "spop", "smove", "sismember", "smismember", "scard");
 
   private static void register(ShoalServer server, String name, int arity, int firstKey, int lastKey, boolean write,
       String summary, String since, CommandHandler handler) {
     boolean fast = FAST_COMMANDS.contains(name);
     List<CommandFlag> flags = new ArrayList<>();
     flags.add(write ? WRITE : READONLY);
-    if (write && !name.equals("srem") && !name.equals("spop")) {
+    // As Redis's command table: commands that only remove or move members never refuse under OOM.
+    if (write && !name.equals("srem") && !name.equals("spop") && !name.equals("smove")) {
       flags.add(DENYOOM);
     }
     if (fast) {
