@@ -341,7 +341,7 @@ public final class HashCommands implements ServerModule {
     List<byte[]> found = new ArrayList<>();
     long cursor = 0;
     if (hash != null) {
-      cursor = request.cursor;
+      cursor = request.cursor();
       long visits = 0;
       long maxVisits = request.maxBucketVisits();
       do {
@@ -352,12 +352,12 @@ public final class HashCommands implements ServerModule {
           }
         });
         visits++;
-      } while (cursor != 0 && found.size() / 2 < request.count && visits < maxVisits);
+      } while (cursor != 0 && found.size() / 2 < request.count() && visits < maxVisits);
     }
     Reply reply = c.reply();
     reply.array(2);
     reply.bulk(Long.toUnsignedString(cursor));
-    int step = request.noValues ? 2 : 1;
+    int step = request.noValues() ? 2 : 1;
     reply.array(found.size() / step);
     for (int i = 0; i < found.size(); i += step) {
       reply.bulk(found.get(i));

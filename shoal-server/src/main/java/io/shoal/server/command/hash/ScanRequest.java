@@ -10,19 +10,7 @@ import io.shoal.server.util.Glob;
  * (n at least 1) in any order. Redis reads the cursor before it looks at the key, so a bad cursor
  * wins over WRONGTYPE; callers parse first.
  */
-public final class ScanRequest {
-  public final long cursor;
-  public final byte[] pattern;
-  public final long count;
-  public final boolean noValues;
-
-  private ScanRequest(long cursor, byte[] pattern, long count, boolean noValues) {
-    this.cursor = cursor;
-    this.pattern = pattern;
-    this.count = count;
-    this.noValues = noValues;
-  }
-
+public record ScanRequest(long cursor, byte[] pattern, long count, boolean noValues) {
   /** Parses from argument {@code cursorIndex}; {@code allowNoValues} enables HSCAN's NOVALUES. */
   public static ScanRequest parse(CommandContext c, int cursorIndex, boolean allowNoValues) {
     long cursor = parseCursor(c.arg(cursorIndex));

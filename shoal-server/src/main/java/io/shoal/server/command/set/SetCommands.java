@@ -312,7 +312,7 @@ public final class SetCommands implements ServerModule {
     List<byte[]> found = new ArrayList<>();
     long cursor = 0;
     if (set != null) {
-      cursor = request.cursor;
+      cursor = request.cursor();
       long visits = 0;
       long maxVisits = request.maxBucketVisits();
       do {
@@ -322,7 +322,7 @@ public final class SetCommands implements ServerModule {
           }
         });
         visits++;
-      } while (cursor != 0 && found.size() < request.count && visits < maxVisits);
+      } while (cursor != 0 && found.size() < request.count() && visits < maxVisits);
     }
     Reply reply = c.reply();
     reply.array(2);

@@ -19,6 +19,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -246,6 +248,14 @@ class HashCommandsTest {
       } while (!cursor.equals("0") && calls < 10_000);
       assertThat(calls).isGreaterThan(1);
       assertThat(seen).containsAllEntriesOf(fields);
+      Set<String> matched = new HashSet<>();
+      cursor = "0";
+      do {
+        ScanResult<Map.Entry<String, String>> page = jedis.hscan("hbig", cursor, new ScanParams().match("field:1?").count(7));
+        page.getResult().forEach(e -> matched.add(e.getKey()));
+        cursor = page.getCursor();
+      } while (!cursor.equals("0"));
+      assertThat(matched).containsExactlyInAnyOrderElementsOf(IntStream.range(10, 20).mapToObj(i -> "field:" + i).toList());
     }
   }
 
