@@ -7,7 +7,6 @@ import static io.shoal.server.command.CommandFlag.WRITE;
 
 import io.shoal.server.ShoalServer;
 import io.shoal.server.command.CommandContext;
-import io.shoal.server.command.CommandFlag;
 import io.shoal.server.command.CommandHandler;
 import io.shoal.server.command.CommandSpec;
 import io.shoal.server.config.Setting;
@@ -77,7 +76,7 @@ public final class HashCommands implements ServerModule {
     if (fast) {
       builder.flags(READONLY, FAST).acl("@read", "@hash", "@fast");
     } else {
-      builder.flags(new CommandFlag[] {READONLY}).acl("@read", "@hash", "@slow");
+      builder.flags(READONLY).acl("@read", "@hash", "@slow");
     }
     server.register(builder.build());
   }
