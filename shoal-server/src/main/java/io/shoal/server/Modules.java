@@ -24,7 +24,9 @@ final class Modules {
         new io.shoal.server.command.server.ClientCommand(),
         new io.shoal.server.command.server.ConfigCommand(),
         new io.shoal.server.command.server.ServerCommands(),
-        new io.shoal.server.command.server.DebugCommand()
+        new io.shoal.server.command.server.DebugCommand(),
+        new io.shoal.server.command.hash.HashCommands(),
+        new io.shoal.server.command.set.SetCommands()
     );
   }
 }
