@@ -25,6 +25,8 @@ final class Modules {
         new io.shoal.server.command.server.ConfigCommand(),
         new io.shoal.server.command.server.ServerCommands(),
         new io.shoal.server.command.server.DebugCommand(),
+        new io.shoal.server.command.hash.HashCommands(),
+        new io.shoal.server.command.set.SetCommands(),
         new io.shoal.server.persistence.Persistence(),
         new io.shoal.server.command.persistence.PersistenceCommands()
     );

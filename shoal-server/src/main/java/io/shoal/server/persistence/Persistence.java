@@ -139,6 +139,7 @@ public final class Persistence implements ServerModule {
     });
     server.addCommandLog(this::logCommand);
     server.addGate(this::refuse);
+    TypeCodecs.registerAll(server, codecs);
     ServerCommands serverCommands = server.module(ServerCommands.class);
     serverCommands.lastSave(this::lastSaveSeconds);
     serverCommands.addShutdownHook(this::beforeShutdown);

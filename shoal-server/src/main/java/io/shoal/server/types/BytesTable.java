@@ -1,0 +1,217 @@
+package io.shoal.server.types;
+
+import io.shoal.server.keyspace.MemorySize;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.BiConsumer;
+
+/**
+ * The "hashtable" encoding shared by hashes and sets: a chained hash table of byte-string keys,
+ * each with an optional byte-string value (null for set members).
+ *
+ * <p>It follows Redis's {@code dict} rather than using {@code java.util.HashMap} for two reasons
+ * that commands can see. SCAN needs a cursor that never misses an element present for the whole
+ * iteration even when the table grows or shrinks between calls; Redis gets that from its
+ * reverse-binary bucket cursor ({@code dictScan}), which this class reproduces over a power-of-two
+ * bucket array. SPOP, SRANDMEMBER and HRANDFIELD need a random element in O(1) expected time; like
+ * {@code dictGetFairRandomKey} this picks a random non-empty bucket and a random node in its chain.
+ * Unlike Redis the table is resized at once instead of incrementally: every call runs under its
+ * slot's lock and a resize is a single pass over the nodes.
+ *
+ * <p>The table grows when it holds as many keys as buckets and shrinks below a tenth full, as
+ * Redis's {@code HT_MIN_FILL}. {@link #memoryBytes()} is a running estimate kept on every change.
+ */
+public final class BytesTable {
+  private static final int MIN_BUCKETS = 4;
+  /** Object header, key, value and next references, and the cached hash. */
+  private static final int NODE_BYTES = 32;
+
+  /** One key and its value; the value of a set member is null. */
+  public static final class Node {
+    final byte[] key;
+    byte[] value;
+    final int hash;
+    Node next;
+
+    Node(byte[] key, byte[] value, int hash, Node next) {
+      this.key = key;
+      this.value = value;
+      this.hash = hash;
+      this.next = next;
+    }
+
+    public byte[] key() {
+      return key;
+    }
+
+    public byte[] value() {
+      return value;
+    }
+  }
+
+  private Node[] buckets = new Node[MIN_BUCKETS];
+  private int size;
+  private long memoryBytes = MemorySize.align(16 + 4L * MIN_BUCKETS);
+
+  public BytesTable() {}
+
+  /** A table sized for {@code expected} keys without resizing. */
+  public BytesTable(int expected) {
+    int capacity = MIN_BUCKETS;
+    while (capacity < expected && capacity < (1 << 30)) {
+      capacity <<= 1;
+    }
+    buckets = new Node[capacity];
+    memoryBytes = MemorySize.align(16 + 4L * capacity);
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public long memoryBytes() {
+    return memoryBytes;
+  }
+
+  static int hash(byte[] key) {
+    // Arrays.hashCode spreads poorly into the low bits a power-of-two table uses: mix it.
+    int h = Arrays.hashCode(key) * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  public Node find(byte[] key) {
+    int h = hash(key);
+    for (Node node = buckets[h & (buckets.length - 1)]; node != null; node = node.next) {
+      if (node.hash == h && Arrays.equals(node.key, key)) {
+        return node;
+      }
+    }
+    return null;
+  }
+
+  public boolean contains(byte[] key) {
+    return find(key) != null;
+  }
+
+  /** The value of a key, or null if absent (or a set member). */
+  public byte[] get(byte[] key) {
+    Node node = find(key);
+    return node == null ? null : node.value;
+  }
+
+  /** Inserts or replaces; true if the key was new. The table owns both arrays afterwards. */
+  public boolean put(byte[] key, byte[] value) {
+    Node node = find(key);
+    if (node != null) {
+      memoryBytes += valueBytes(value) - valueBytes(node.value);
+      node.value = value;
+      return false;
+    }
+    if (size >= buckets.length) {
+      resize(buckets.length * 2);
+    }
+    int h = hash(key);
+    int index = h & (buckets.length - 1);
+    buckets[index] = new Node(key, value, h, buckets[index]);
+    size++;
+    memoryBytes += NODE_BYTES + MemorySize.ofBytes(key) + valueBytes(value);
+    return true;
+  }
+
+  /** Removes a key and returns its node, or null if it was absent. */
+  public Node remove(byte[] key) {
+    int h = hash(key);
+    int index = h & (buckets.length - 1);
+    Node previous = null;
+    for (Node node = buckets[index]; node != null; previous = node, node = node.next) {
+      if (node.hash == h && Arrays.equals(node.key, key)) {
+        if (previous == null) {
+          buckets[index] = node.next;
+        } else {
+          previous.next = node.next;
+        }
+        size--;
+        memoryBytes -= NODE_BYTES + MemorySize.ofBytes(node.key) + valueBytes(node.value);
+        if (buckets.length > MIN_BUCKETS && size * 10L < buckets.length) {
+          resize(Math.max(MIN_BUCKETS, Integer.highestOneBit(Math.max(1, size)) * 2));
+        }
+        return node;
+      }
+    }
+    return null;
+  }
+
+  private static long valueBytes(byte[] value) {
+    return value == null ? 0 : MemorySize.ofBytes(value);
+  }
+
+  private void resize(int capacity) {
+    Node[] next = new Node[capacity];
+    for (Node head : buckets) {
+      Node node = head;
+      while (node != null) {
+        Node following = node.next;
+        int index = node.hash & (capacity - 1);
+        node.next = next[index];
+        next[index] = node;
+        node = following;
+      }
+    }
+    memoryBytes += 4L * (capacity - buckets.length);
+    buckets = next;
+  }
+
+  /** Calls the action for every key and value (value null for set members), in bucket order. */
+  public void forEach(BiConsumer<byte[], byte[]> action) {
+    for (Node head : buckets) {
+      for (Node node = head; node != null; node = node.next) {
+        action.accept(node.key, node.value);
+      }
+    }
+  }
+
+  /**
+   * Visits the bucket the cursor names and returns the next cursor, 0 when the scan is complete.
+   * This is Redis's reverse-binary iteration: the high bits of the cursor are incremented, so a
+   * table that doubled or halved between calls still yields every element that stayed present
+   * (some may be returned twice after a shrink).
+   */
+  public long scan(long cursor, BiConsumer<byte[], byte[]> action) {
+    long mask = buckets.length - 1;
+    for (Node node = buckets[(int) (cursor & mask)]; node != null; node = node.next) {
+      action.accept(node.key, node.value);
+    }
+    cursor |= ~mask;
+    cursor = Long.reverse(cursor);
+    cursor++;
+    cursor = Long.reverse(cursor);
+    return cursor;
+  }
+
+  /** A uniformly chosen bucket's random node: O(1) expected while the table is at least 10% full. */
+  public Node randomNode(Random random) {
+    if (size == 0) {
+      return null;
+    }
+    Node head;
+    do {
+      head = buckets[random.nextInt(buckets.length)];
+    } while (head == null);
+    int length = 0;
+    for (Node node = head; node != null; node = node.next) {
+      length++;
+    }
+    int pick = random.nextInt(length);
+    Node node = head;
+    while (pick-- > 0) {
+      node = node.next;
+    }
+    return node;
+  }
+
+  public BytesTable copy() {
+    BytesTable copy = new BytesTable(Math.max(size, 1));
+    forEach((key, value) -> copy.put(key.clone(), value == null ? null : value.clone()));
+    return copy;
+  }
+}
