@@ -209,6 +209,10 @@ public final class Persistence implements ServerModule {
         aof = new AppendOnlyFile(aofPath(), fsyncPolicy());
       }
     } catch (IOException e) {
+      // Refuse to serve a partial data set: stop the node (its socket is already bound) and fail.
+      LOG.log(System.Logger.Level.ERROR, "cannot load the data set: " + e.getMessage());
+      loading = false;
+      server.stop();
       throw new UncheckedIOException("cannot load the data set: " + e.getMessage(), e);
     } finally {
       loading = false;
