@@ -168,7 +168,7 @@ public final class Persistence implements ServerModule {
   private void beforeShutdown(boolean save, boolean noSave, boolean force) {
     AppendOnlyFile file = aof;
     if (file != null) {
-      file.fsyncIfNeeded();
+      file.fsyncNow();
     }
     if (noSave || (!save && !savePoints.enabled())) {
       shutdownSaveOverride = false;

@@ -48,6 +48,7 @@ public final class AppendOnlyFile implements AutoCloseable {
   /** Bytes ever written, across rewrites: the positions group commit compares. */
   private long writtenTotal;
   private long syncedThrough;
+  private long lastFsyncNanos;
 
   /** Opens (creating if needed) the file for appending. */
   public AppendOnlyFile(Path path, Fsync fsync) throws IOException {
@@ -84,37 +85,18 @@ public final class AppendOnlyFile implements AutoCloseable {
   }
 
   private void syncThrough(long end) {
+    long target;
+    FileChannel current;
     synchronized (syncLock) {
       if (syncedThrough >= end) {
         return;
       }
-      long target;
-      FileChannel current;
-      synchronized (this) {
-        target = writtenTotal;
-        current = channel;
-      }
-      try {
-        long started = System.nanoTime();
-        current.force(false);
-        long micros = (System.nanoTime() - started) / 1000;
-        fsyncs.increment();
-        fsyncMicros.add(micros);
-        if (micros > fsyncMicrosMax) {
-          fsyncMicrosMax = micros;
-        }
-        syncedThrough = target;
-      } catch (IOException e) {
-        synchronized (this) {
-          if (current != channel) {
-            // A rewrite swapped files meanwhile; the new file was fsynced with every record in it.
-            syncedThrough = target;
-            return;
-          }
-        }
-        lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
-      }
     }
+    synchronized (this) {
+      target = writtenTotal;
+      current = channel;
+    }
+    syncChannel(current, target);
   }
 
   /** Writes the record; returns the file size after it, or -1 when the write failed. */
@@ -167,16 +149,68 @@ public final class AppendOnlyFile implements AutoCloseable {
     unsynced = false;
   }
 
-  /** The everysec tick: retries pending bytes and fsyncs what was written since the last one. */
-  public synchronized void fsyncIfNeeded() {
-    if (pending.position() > 0) {
-      writePending(fsync != Fsync.NO);
-      return;
+  /**
+   * The background tick (every 100 ms): retries pending bytes, and with {@code everysec} fsyncs
+   * what was written, at most once a second. The fsync runs outside this object's monitor, so
+   * writers are not held up by the disk.
+   */
+  public void fsyncIfNeeded() {
+    long target;
+    FileChannel current;
+    synchronized (this) {
+      if (pending.position() > 0) {
+        writePending(false);
+      }
+      long now = System.nanoTime();
+      if (!unsynced || fsync == Fsync.NO || now - lastFsyncNanos < 1_000_000_000L) {
+        return;
+      }
+      lastFsyncNanos = now;
+      unsynced = false;
+      target = writtenTotal;
+      current = channel;
     }
-    if (unsynced && fsync != Fsync.NO) {
+    syncChannel(current, target);
+  }
+
+  /** Forces now whatever was written (shutdown, SHUTDOWN command). */
+  public void fsyncNow() {
+    long target;
+    FileChannel current;
+    synchronized (this) {
+      if (pending.position() > 0) {
+        writePending(false);
+      }
+      unsynced = false;
+      target = writtenTotal;
+      current = channel;
+    }
+    syncChannel(current, target);
+  }
+
+  private void syncChannel(FileChannel current, long target) {
+    synchronized (syncLock) {
+      if (syncedThrough >= target) {
+        return;
+      }
       try {
-        force();
+        long started = System.nanoTime();
+        current.force(false);
+        long micros = (System.nanoTime() - started) / 1000;
+        fsyncs.increment();
+        fsyncMicros.add(micros);
+        if (micros > fsyncMicrosMax) {
+          fsyncMicrosMax = micros;
+        }
+        syncedThrough = target;
       } catch (IOException e) {
+        synchronized (this) {
+          if (current != channel) {
+            syncedThrough = target;
+            return;
+          }
+          unsynced = true;
+        }
         lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
       }
     }
