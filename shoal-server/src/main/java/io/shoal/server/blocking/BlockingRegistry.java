@@ -231,11 +231,21 @@ public final class BlockingRegistry implements ServerModule {
   private void complete(Waiter waiter, Consumer<Reply> writer) {
     forget(waiter);
     ClientConnection client = waiter.client;
-    client.send(reply -> {
-      writer.accept(reply);
-      client.blocked(false);
-    });
-    client.resume();
+    Runnable deliver = () -> {
+      client.send(reply -> {
+        writer.accept(reply);
+        client.blocked(false);
+      });
+      client.resume();
+    };
+    if (client.channel() == null) {
+      deliver.run();
+    } else {
+      // Always a fresh event-loop task, even on the waiter's own loop: the waiter may be the very
+      // client whose command is being dispatched right now, and its reply must not be written
+      // into the middle of that request's processing.
+      client.channel().eventLoop().execute(deliver);
+    }
   }
 
   private void dropWaiter(long clientId) {
