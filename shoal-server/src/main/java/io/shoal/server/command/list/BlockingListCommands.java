@@ -22,7 +22,14 @@ import java.util.Arrays;
  * null, as Redis does for clients that may not block.
  */
 final class BlockingListCommands {
+  private final ListCommands lists;
+  private final ListEdits edits;
   private volatile BlockingRegistry registry;
+
+  BlockingListCommands(ListCommands lists, ListEdits edits) {
+    this.lists = lists;
+    this.edits = edits;
+  }
 
   void install(ShoalServer server) {
     server.register(blocking("blpop", -3, "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "2.0.0")
@@ -63,7 +70,7 @@ final class BlockingListCommands {
     for (byte[] key : keys) {
       ListValue list = db.get(key, ListValue.class);
       if (list != null && !list.isEmpty()) {
-        byte[] value = ListEdits.pop(c.server(), c.client().db(), key, list, left, 1)[0];
+        byte[] value = edits.pop(c.client().db(), key, list, left, 1)[0];
         ListEdits.keyAndElement(c.reply(), key, value);
         return;
       }
@@ -80,7 +87,7 @@ final class BlockingListCommands {
       Database current = server.keyspace().db(dbIndex);
       for (byte[] key : keys) {
         if (current.get(key) instanceof ListValue list && !list.isEmpty()) {
-          byte[] value = ListEdits.pop(server, dbIndex, key, list, left, 1)[0];
+          byte[] value = edits.pop(dbIndex, key, list, left, 1)[0];
           blocking.written(dbIndex, key, client);
           return reply -> ListEdits.keyAndElement(reply, key, value);
         }
@@ -93,7 +100,7 @@ final class BlockingListCommands {
   private void blmpop(CommandContext c) {
     long timeout = BlockingTimeout.parseSecondsToMillis(c.arg(1));
     ListCommands.MultiPop request = ListCommands.parseMultiPop(c, 2);
-    if (ListCommands.multiPop(c, request)) {
+    if (lists.multiPop(c, request)) {
       return;
     }
     if (!mayBlock(c.client())) {
@@ -109,7 +116,7 @@ final class BlockingListCommands {
       Database current = server.keyspace().db(dbIndex);
       for (byte[] key : keys) {
         if (current.get(key) instanceof ListValue list && !list.isEmpty()) {
-          byte[][] popped = ListEdits.pop(server, dbIndex, key, list, request.left(), request.count());
+          byte[][] popped = edits.pop(dbIndex, key, list, request.left(), request.count());
           blocking.written(dbIndex, key, client);
           return reply -> ListEdits.keyAndElements(reply, key, popped);
         }
@@ -127,7 +134,7 @@ final class BlockingListCommands {
     ListValue from = db.get(source, ListValue.class);
     if (from != null && !from.isEmpty()) {
       ListValue to = db.get(destination, ListValue.class);
-      c.reply().bulk(ListEdits.move(c.server(), db, source, from, destination, to, fromLeft, toLeft));
+      c.reply().bulk(edits.move(db, source, from, destination, to, fromLeft, toLeft));
       return;
     }
     if (!mayBlock(c.client())) {
@@ -146,7 +153,7 @@ final class BlockingListCommands {
       }
       // A destination that became another type ends the wait with WRONGTYPE, as re-running does.
       ListValue to = current.get(destination, ListValue.class);
-      byte[] value = ListEdits.move(server, current, source, list, destination, to, fromLeft, toLeft);
+      byte[] value = edits.move(current, source, list, destination, to, fromLeft, toLeft);
       blocking.written(dbIndex, destination, client);
       blocking.written(dbIndex, source, client);
       return reply -> reply.bulk(value);

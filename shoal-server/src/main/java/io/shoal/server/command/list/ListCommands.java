@@ -8,6 +8,7 @@ import static io.shoal.server.command.CommandFlag.WRITE;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.command.CommandContext;
 import io.shoal.server.command.CommandSpec;
+import io.shoal.server.config.Setting;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.resp.Reply;
@@ -15,6 +16,7 @@ import io.shoal.server.resp.ShoalError;
 import io.shoal.server.server.ServerModule;
 import io.shoal.server.types.list.ListValue;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Lists: the push, pop, index, range and move commands, with Redis 7.2's replies, errors and
@@ -23,9 +25,13 @@ import java.util.Arrays;
 public final class ListCommands implements ServerModule {
   static final String MAX_LISTPACK_SIZE = "list-max-listpack-size";
 
+  private ListEdits edits;
+
   @Override
   public void install(ShoalServer server) {
-    server.settings().defineInteger(MAX_LISTPACK_SIZE, "-2", Integer.MIN_VALUE, Integer.MAX_VALUE);
+    Setting limit = server.settings().define(MAX_LISTPACK_SIZE, Setting.Kind.INTEGER, "-2", true, List.of(),
+        Integer.MIN_VALUE, Integer.MAX_VALUE, null, List.of("list-max-ziplist-size"));
+    edits = new ListEdits(server, limit);
     if (server.settings().find("list-compress-depth") == null) {
       // Accepted for configuration compatibility; Shoal does not compress list nodes.
       server.settings().defineInteger("list-compress-depth", "0", 0, Integer.MAX_VALUE);
@@ -47,17 +53,17 @@ public final class ListCommands implements ServerModule {
     register(server, read("llen", 2, "Returns the length of a list.", "1.0.0", true).handler(ListCommands::llen));
     register(server, read("lindex", 3, "Returns an element from a list by its index.", "1.0.0", false).handler(ListCommands::lindex));
     register(server, CommandSpec.builder("lset", 4).flags(WRITE, DENYOOM).keys(1, 1, 1).acl("@write", "@list", "@slow")
-        .group("list").doc("Sets the value of an element in a list by its index.", "1.0.0", "O(1)").handler(ListCommands::lset));
+        .group("list").doc("Sets the value of an element in a list by its index.", "1.0.0", "O(1)").handler(this::lset));
     register(server, read("lrange", 4, "Returns a range of elements from a list.", "1.0.0", false).handler(ListCommands::lrange));
     register(server, CommandSpec.builder("ltrim", 4).flags(WRITE).keys(1, 1, 1).acl("@write", "@list", "@slow")
         .group("list").doc("Removes elements from both ends a list. Deletes the list if all elements were trimmed.", "1.0.0", "O(N)")
-        .handler(ListCommands::ltrim));
+        .handler(this::ltrim));
     register(server, CommandSpec.builder("lrem", 4).flags(WRITE).keys(1, 1, 1).acl("@write", "@list", "@slow")
         .group("list").doc("Removes elements from a list. Deletes the list if the last element was removed.", "1.0.0", "O(N+M)")
-        .handler(ListCommands::lrem));
+        .handler(this::lrem));
     register(server, CommandSpec.builder("linsert", 5).flags(WRITE, DENYOOM).keys(1, 1, 1).acl("@write", "@list", "@slow")
         .group("list").doc("Inserts an element before or after another element in a list.", "2.2.0", "O(N)")
-        .handler(ListCommands::linsert));
+        .handler(this::linsert));
     register(server, read("lpos", -3, "Returns the index of matching elements in a list.", "6.0.6", false).handler(ListCommands::lpos));
     register(server, CommandSpec.builder("lmove", 5).flags(WRITE, DENYOOM).keys(1, 2, 1).acl("@write", "@list", "@slow")
         .group("list").doc("Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", "6.2.0", "O(1)")
@@ -68,8 +74,8 @@ public final class ListCommands implements ServerModule {
     register(server, CommandSpec.builder("lmpop", -4).flags(WRITE).keys(args -> numkeysKeys(args, 1))
         .acl("@write", "@list", "@slow").group("list")
         .doc("Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", "7.0.0", "O(N+M)")
-        .handler(ListCommands::lmpop));
-    new BlockingListCommands().install(server);
+        .handler(this::lmpop));
+    new BlockingListCommands(this, edits).install(server);
   }
 
   private static void register(ShoalServer server, CommandSpec.Builder builder) {
@@ -127,7 +133,7 @@ public final class ListCommands implements ServerModule {
     return value;
   }
 
-  private static void push(CommandContext c, boolean left, boolean onlyIfExists) {
+  private void push(CommandContext c, boolean left, boolean onlyIfExists) {
     Database db = c.db();
     byte[] key = c.arg(1);
     ListValue list = db.get(key, ListValue.class);
@@ -146,12 +152,12 @@ public final class ListCommands implements ServerModule {
         list.pushLast(c.arg(i));
       }
     }
-    list.updateEncoding(ListEdits.maxListpackSize(c.server()));
+    list.updateEncoding(edits.maxListpackSize());
     c.notify('l', left ? "lpush" : "rpush", key);
     c.reply().integer(list.size());
   }
 
-  private static void pop(CommandContext c, boolean left) {
+  private void pop(CommandContext c, boolean left) {
     if (c.argc() > 3) {
       throw c.wrongArgs();
     }
@@ -172,7 +178,7 @@ public final class ListCommands implements ServerModule {
       reply.emptyArray();
       return;
     }
-    byte[][] popped = ListEdits.pop(c.server(), c.client().db(), key, list, left, count);
+    byte[][] popped = edits.pop(c.client().db(), key, list, left, count);
     if (!hasCount) {
       reply.bulk(popped[0]);
       return;
@@ -201,7 +207,7 @@ public final class ListCommands implements ServerModule {
     c.reply().bulk(index < 0 || index >= list.size() ? null : list.get((int) index));
   }
 
-  private static void lset(CommandContext c) {
+  private void lset(CommandContext c) {
     ListValue list = c.db().get(c.arg(1), ListValue.class);
     if (list == null) {
       throw ShoalError.noSuchKey();
@@ -214,7 +220,7 @@ public final class ListCommands implements ServerModule {
       throw ShoalError.outOfRange();
     }
     list.set((int) index, c.arg(3));
-    list.updateEncoding(ListEdits.maxListpackSize(c.server()));
+    list.updateEncoding(edits.maxListpackSize());
     c.notify('l', "lset", c.arg(1));
     c.reply().ok();
   }
@@ -255,7 +261,7 @@ public final class ListCommands implements ServerModule {
     }
   }
 
-  private static void ltrim(CommandContext c) {
+  private void ltrim(CommandContext c) {
     long start = c.argLong(2);
     long end = c.argLong(3);
     byte[] key = c.arg(1);
@@ -274,12 +280,12 @@ public final class ListCommands implements ServerModule {
     if (list.isEmpty()) {
       c.notify('g', "del", key);
     } else {
-      list.updateEncoding(ListEdits.maxListpackSize(c.server()));
+      list.updateEncoding(edits.maxListpackSize());
     }
     c.reply().ok();
   }
 
-  private static void lrem(CommandContext c) {
+  private void lrem(CommandContext c) {
     long count = c.argLong(2);
     byte[] key = c.arg(1);
     ListValue list = c.db().get(key, ListValue.class);
@@ -295,12 +301,12 @@ public final class ListCommands implements ServerModule {
     if (list.isEmpty()) {
       c.notify('g', "del", key);
     } else if (removed > 0) {
-      list.updateEncoding(ListEdits.maxListpackSize(c.server()));
+      list.updateEncoding(edits.maxListpackSize());
     }
     c.reply().integer(removed);
   }
 
-  private static void linsert(CommandContext c) {
+  private void linsert(CommandContext c) {
     boolean after;
     if (c.argIs(2, "AFTER")) {
       after = true;
@@ -321,7 +327,7 @@ public final class ListCommands implements ServerModule {
       return;
     }
     list.insert(after ? pivot + 1 : pivot, c.arg(4));
-    list.updateEncoding(ListEdits.maxListpackSize(c.server()));
+    list.updateEncoding(edits.maxListpackSize());
     c.notify('l', "linsert", key);
     c.reply().integer(list.size());
   }
@@ -393,7 +399,7 @@ public final class ListCommands implements ServerModule {
     }
   }
 
-  private static void lmove(CommandContext c, boolean fromLeft, boolean toLeft) {
+  private void lmove(CommandContext c, boolean fromLeft, boolean toLeft) {
     Database db = c.db();
     byte[] source = c.arg(1);
     byte[] destination = c.arg(2);
@@ -403,7 +409,7 @@ public final class ListCommands implements ServerModule {
       return;
     }
     ListValue to = db.get(destination, ListValue.class);
-    c.reply().bulk(ListEdits.move(c.server(), db, source, from, destination, to, fromLeft, toLeft));
+    c.reply().bulk(edits.move(db, source, from, destination, to, fromLeft, toLeft));
   }
 
   /** Parsed LMPOP/BLMPOP arguments after numkeys. */
@@ -429,21 +435,21 @@ public final class ListCommands implements ServerModule {
   }
 
   /** Pops from the first non-empty list among the keys; false if all were empty or missing. */
-  static boolean multiPop(CommandContext c, MultiPop request) {
+  boolean multiPop(CommandContext c, MultiPop request) {
     Database db = c.db();
     for (byte[] key : request.keys()) {
       ListValue list = db.get(key, ListValue.class);
       if (list == null || list.isEmpty()) {
         continue;
       }
-      byte[][] popped = ListEdits.pop(c.server(), c.client().db(), key, list, request.left(), request.count());
+      byte[][] popped = edits.pop(c.client().db(), key, list, request.left(), request.count());
       ListEdits.keyAndElements(c.reply(), key, popped);
       return true;
     }
     return false;
   }
 
-  private static void lmpop(CommandContext c) {
+  private void lmpop(CommandContext c) {
     MultiPop request = parseMultiPop(c, 1);
     if (!multiPop(c, request)) {
       c.reply().nullArray();

@@ -1,6 +1,7 @@
 package io.shoal.server.command.list;
 
 import io.shoal.server.ShoalServer;
+import io.shoal.server.config.Setting;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.resp.Reply;
 import io.shoal.server.types.list.ListValue;
@@ -12,30 +13,37 @@ import io.shoal.server.types.list.ListValue;
  * source, then the generic "del" when a list was emptied). Callers hold the keys' locks.
  */
 final class ListEdits {
-  private ListEdits() {}
+  private final ShoalServer server;
+  private final Setting maxListpackSize;
 
-  static long maxListpackSize(ShoalServer server) {
-    return server.setting(ListCommands.MAX_LISTPACK_SIZE).asLong();
+  ListEdits(ShoalServer server, Setting maxListpackSize) {
+    this.server = server;
+    this.maxListpackSize = maxListpackSize;
+  }
+
+  /** list-max-listpack-size, read on every change so CONFIG SET takes effect at once. */
+  long maxListpackSize() {
+    return maxListpackSize.asLong();
   }
 
   /** Pops up to {@code count} elements from one end and sends the notifications. */
-  static byte[][] pop(ShoalServer server, int db, byte[] key, ListValue list, boolean left, long count) {
+  byte[][] pop(int db, byte[] key, ListValue list, boolean left, long count) {
     int n = (int) Math.min(count, list.size());
     byte[][] popped = new byte[n][];
     for (int i = 0; i < n; i++) {
       popped[i] = left ? list.popFirst() : list.popLast();
     }
-    removed(server, db, key, list, left);
+    removed(db, key, list, left);
     return popped;
   }
 
   /** After elements left a list: the pop event, and "del" if the list is now empty. */
-  static void removed(ShoalServer server, int db, byte[] key, ListValue list, boolean left) {
+  void removed(int db, byte[] key, ListValue list, boolean left) {
     server.notifications().notify('l', left ? "lpop" : "rpop", key, db);
     if (list.isEmpty()) {
       server.notifications().notify('g', "del", key, db);
     } else {
-      list.updateEncoding(maxListpackSize(server));
+      list.updateEncoding(maxListpackSize());
     }
   }
 
@@ -43,7 +51,7 @@ final class ListEdits {
    * LMOVE's work once the source is known to be a non-empty list and the destination absent or a
    * list: pops from the source, pushes to the destination (created if needed), and notifies.
    */
-  static byte[] move(ShoalServer server, Database db, byte[] source, ListValue from, byte[] destination,
+  byte[] move(Database db, byte[] source, ListValue from, byte[] destination,
       ListValue to, boolean fromLeft, boolean toLeft) {
     byte[] value = fromLeft ? from.popFirst() : from.popLast();
     if (to == null) {
@@ -55,9 +63,9 @@ final class ListEdits {
     } else {
       to.pushLast(value);
     }
-    to.updateEncoding(maxListpackSize(server));
+    to.updateEncoding(maxListpackSize());
     server.notifications().notify('l', toLeft ? "lpush" : "rpush", destination, db.index());
-    removed(server, db.index(), source, from, fromLeft);
+    removed(db.index(), source, from, fromLeft);
     return value;
   }
 
