@@ -192,12 +192,25 @@ public final class BlockingRegistry implements ServerModule {
       snapshot = queue.toArray(new Waiter[0]);
     }
     for (Waiter waiter : snapshot) {
+      serveWaiter(waiter);
+    }
+  }
+
+  /**
+   * Retries one waiter. A thread that finds the waiter busy (another thread's retry is running)
+   * leaves a poke; the busy thread, after giving the waiter back, sees the poke and retries once
+   * more. So a push that lands just after a retry looked at the list is never lost.
+   */
+  private void serveWaiter(Waiter waiter) {
+    while (true) {
+      waiter.poke();
       if (!waiter.claim()) {
-        continue;
+        return;
       }
+      waiter.clearPoke();
       if (waiter.client.channel() != null && !waiter.client.channel().isActive()) {
         dropWaiter(waiter.client.id());
-        continue;
+        return;
       }
       Consumer<Reply> writer;
       try {
@@ -209,8 +222,11 @@ public final class BlockingRegistry implements ServerModule {
       }
       if (writer != null) {
         complete(waiter, writer);
-      } else {
-        waiter.release();
+        return;
+      }
+      waiter.release();
+      if (!waiter.poked()) {
+        return;
       }
     }
   }

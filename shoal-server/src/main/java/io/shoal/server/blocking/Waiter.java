@@ -24,6 +24,8 @@ final class Waiter {
   final long deadlineMillis;
   volatile ScheduledFuture<?> timeoutTask;
   private final AtomicInteger state = new AtomicInteger(WAITING);
+  /** Set by whoever wants to retry this waiter; see BlockingRegistry#serveWaiter. */
+  private volatile boolean poked;
 
   Waiter(ClientConnection client, List<BlockingKey> keys, BlockedCommand command, Consumer<Reply> timeoutReply,
       long deadlineMillis) {
@@ -37,6 +39,18 @@ final class Waiter {
   /** Takes the right to act on this waiter; false if someone else holds it or it is finished. */
   boolean claim() {
     return state.compareAndSet(WAITING, CLAIMED);
+  }
+
+  void poke() {
+    poked = true;
+  }
+
+  void clearPoke() {
+    poked = false;
+  }
+
+  boolean poked() {
+    return poked;
   }
 
   /** Gives the waiter back after a retry found nothing to do. */

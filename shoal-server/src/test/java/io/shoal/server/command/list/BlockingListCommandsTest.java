@@ -160,6 +160,40 @@ class BlockingListCommandsTest {
   }
 
   @Test
+  void waitersBelongToTheirDatabase() throws Exception {
+    CompletableFuture<Object> reply;
+    Jedis other = open();
+    other.select(1);
+    reply = CompletableFuture.supplyAsync(() -> call(other, "BLPOP", "perdb", "0"), threads);
+    waitUntil(() -> registry.blockedClients() == 1);
+    jedis.rpush("perdb", "db0");
+    assertThat(registry.blockedClients()).isEqualTo(1);
+    jedis.select(1);
+    jedis.rpush("perdb", "db1");
+    assertThat(result(reply)).isEqualTo(List.of("perdb", "db1"));
+    assertThat(jedis.llen("perdb")).isZero();
+    jedis.select(0);
+    assertThat(jedis.lrange("perdb", 0, -1)).containsExactly("db0");
+  }
+
+  @Test
+  void servedPopsSendTheirKeyspaceEvents() throws Exception {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.server().notifications().configure("El");
+    server.server().notifications().publisher((channel, message) ->
+        events.add(new String(channel, StandardCharsets.UTF_8) + " " + new String(message, StandardCharsets.UTF_8)));
+    try {
+      CompletableFuture<Object> reply = blocked("BLMOVE", "evsrc", "evdst", "LEFT", "RIGHT", "0");
+      jedis.rpush("evsrc", "e");
+      assertThat(result(reply)).isEqualTo("e");
+      assertThat(events).containsExactly("__keyevent@0__:rpush evsrc", "__keyevent@0__:rpush evdst",
+          "__keyevent@0__:lpop evsrc");
+    } finally {
+      server.server().notifications().configure("");
+    }
+  }
+
+  @Test
   void timeoutsAreHonouredToTheMillisecond() throws Exception {
     for (String seconds : new String[] {"0.05", "0.2"}) {
       long millis = (long) (Double.parseDouble(seconds) * 1000);

@@ -13,7 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.shoal.server.client.ClientConnection;
+import redis.clients.jedis.exceptions.JedisDataException;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -35,14 +38,21 @@ class BlockingListConcurrencyTest {
     AtomicInteger count = new AtomicInteger();
     ExecutorService threads = Executors.newFixedThreadPool(producers + consumers);
     try (TestServer server = TestServer.start()) {
-      List<Future<?>> tasks = new ArrayList<>();
+      List<Future<?>> consumerTasks = new ArrayList<>();
+      List<Future<?>> producerTasks = new ArrayList<>();
+      AtomicBoolean stop = new AtomicBoolean();
       for (int c = 0; c < consumers; c++) {
         int consumer = c;
-        tasks.add(threads.submit(() -> {
+        consumerTasks.add(threads.submit(() -> {
           try (Jedis jedis = server.jedis()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (count.get() < total && System.nanoTime() < deadline) {
-              for (String element : take(jedis, consumer)) {
+            while (!stop.get()) {
+              List<String> taken;
+              try {
+                taken = take(jedis, consumer);
+              } catch (JedisDataException unblocked) {
+                continue;
+              }
+              for (String element : taken) {
                 delivered.merge(element, 1, Integer::sum);
                 count.incrementAndGet();
               }
@@ -53,7 +63,7 @@ class BlockingListConcurrencyTest {
       }
       for (int p = 0; p < producers; p++) {
         int producer = p;
-        tasks.add(threads.submit(() -> {
+        producerTasks.add(threads.submit(() -> {
           try (Jedis jedis = server.jedis()) {
             for (int i = 0; i < perProducer; i++) {
               String key = KEYS[(producer + i) % KEYS.length];
@@ -67,8 +77,21 @@ class BlockingListConcurrencyTest {
           return null;
         }));
       }
-      for (Future<?> task : tasks) {
-        task.get(90, TimeUnit.SECONDS);
+      for (Future<?> task : producerTasks) {
+        task.get(60, TimeUnit.SECONDS);
+      }
+      // Consumers wait forever (timeout 0): a lost wake-up would leave elements behind for good.
+      BlockingListCommandsTest.waitUntil(() -> count.get() >= total);
+      stop.set(true);
+      BlockingRegistry registry = server.server().module(BlockingRegistry.class);
+      for (Future<?> task : consumerTasks) {
+        while (!task.isDone()) {
+          for (ClientConnection client : server.server().clients().all()) {
+            registry.unblock(client.id(), true);
+          }
+          Thread.sleep(1);
+        }
+        task.get();
       }
       assertThat(count.get()).isEqualTo(total);
       assertThat(delivered).hasSize(total);
@@ -87,20 +110,20 @@ class BlockingListConcurrencyTest {
   private static List<String> take(Jedis jedis, int consumer) {
     switch (consumer % 4) {
       case 0: {
-        List<String> reply = (List<String>) call(jedis, "BLPOP", "q1", "q2", "q3", "0.2");
+        List<String> reply = (List<String>) call(jedis, "BLPOP", "q1", "q2", "q3", "0");
         return reply == null ? List.of() : List.of(reply.get(1));
       }
       case 1: {
-        List<String> reply = (List<String>) call(jedis, "BRPOP", "q3", "q2", "q1", "0.2");
+        List<String> reply = (List<String>) call(jedis, "BRPOP", "q3", "q2", "q1", "0");
         return reply == null ? List.of() : List.of(reply.get(1));
       }
       case 2: {
-        List<Object> reply = (List<Object>) call(jedis, "BLMPOP", "0.2", "3", "q2", "q1", "q3", "LEFT", "COUNT", "3");
+        List<Object> reply = (List<Object>) call(jedis, "BLMPOP", "0", "3", "q2", "q1", "q3", "LEFT", "COUNT", "3");
         return reply == null ? List.of() : (List<String>) reply.get(1);
       }
       default: {
         String sink = "sink" + consumer;
-        Object moved = call(jedis, "BLMOVE", KEYS[consumer % KEYS.length], sink, "LEFT", "RIGHT", "0.2");
+        Object moved = call(jedis, "BLMOVE", KEYS[consumer % KEYS.length], sink, "LEFT", "RIGHT", "0");
         if (moved == null) {
           return List.of();
         }
