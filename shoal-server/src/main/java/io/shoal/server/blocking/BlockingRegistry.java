@@ -41,6 +41,20 @@ import java.util.function.Supplier;
  *
  * <p>Timeouts run on the waiter's event loop, to the millisecond. Serving, timing out, CLIENT
  * UNBLOCK and disconnecting may race on different threads; {@link Waiter#claim()} decides.
+ *
+ * <p>How a blocking command uses it (BZPOPMIN would look the same):
+ * <pre>{@code
+ * long timeout = BlockingTimeout.parseSecondsToMillis(c.arg(c.argc() - 1));
+ * // ... try the non-blocking work under the dispatcher's locks; if it found something, reply and return
+ * if (c.client().inMulti() || c.client().denyBlocking()) { c.reply().nullArray(); return; }
+ * BlockingRegistry blocking = c.server().module(BlockingRegistry.class);
+ * int db = c.client().db();
+ * blocking.block(c.client(), db, keys, timeout, () -> blocking.underLocks(keys, () -> {
+ *   // same work against c.server().keyspace().db(db); null if still nothing;
+ *   // after changing a key: blocking.written(db, key, client) (accounting, WATCH, chained wake-ups)
+ *   return reply -> ...;   // the reply, written on the waiter's event loop
+ * }));
+ * }</pre>
  */
 public final class BlockingRegistry implements ServerModule {
   /** The error CLIENT UNBLOCK ... ERROR gives the unblocked client. */
