@@ -91,7 +91,11 @@ class ListModelTest {
             Arbitraries.integers().between(-1, 5)).as(ListModelTest::lpos),
         Combinators.combine(key, key, side, side).as((s, d, from, to) -> new String[] {"LMOVE", s, d, from, to}),
         Combinators.combine(side, Arbitraries.integers().between(1, 3))
-            .as((where, n) -> new String[] {"LMPOP", "2", "A", "B", where, "COUNT", String.valueOf(n)}));
+            .as((where, n) -> new String[] {"LMPOP", "2", "A", "B", where, "COUNT", String.valueOf(n)}),
+        Combinators.combine(Arbitraries.of("BLPOP", "BRPOP"), key, key).as((name, k1, k2) -> new String[] {name, k1, k2, "0.001"}),
+        Combinators.combine(key, key, side, side).as((s, d, from, to) -> new String[] {"BLMOVE", s, d, from, to, "0.001"}),
+        Combinators.combine(side, Arbitraries.integers().between(1, 3))
+            .as((where, n) -> new String[] {"BLMPOP", "0.001", "2", "B", "A", where, "COUNT", String.valueOf(n)}));
     return command.list().ofMaxSize(40);
   }
 
@@ -219,6 +223,17 @@ class ListModelTest {
       }
       case "LPOS":
         return lposModel(list, c);
+      case "BLPOP":
+      case "BRPOP": {
+        for (String key : new String[] {c[1], c[2]}) {
+          List<String> source = model.get(key);
+          if (!source.isEmpty()) {
+            return List.of(prefix + key, source.remove(c[0].equals("BLPOP") ? 0 : source.size() - 1));
+          }
+        }
+        return null;
+      }
+      case "BLMOVE":
       case "LMOVE": {
         List<String> destination = model.get(c[2]);
         if (list.isEmpty()) {
@@ -232,10 +247,12 @@ class ListModelTest {
         }
         return value;
       }
+      case "BLMPOP":
       case "LMPOP": {
-        boolean left = c[4].equals("LEFT");
-        long count = Long.parseLong(c[6]);
-        for (String key : new String[] {"A", "B"}) {
+        boolean blocking = c[0].equals("BLMPOP");
+        boolean left = c[blocking ? 5 : 4].equals("LEFT");
+        long count = Long.parseLong(c[blocking ? 7 : 6]);
+        for (String key : blocking ? new String[] {"B", "A"} : new String[] {"A", "B"}) {
           List<String> source = model.get(key);
           if (source.isEmpty()) {
             continue;
