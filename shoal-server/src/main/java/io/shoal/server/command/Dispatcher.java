@@ -112,6 +112,10 @@ public final class Dispatcher {
     long repliesBefore = reply.repliesWritten();
     boolean failed = false;
     context.prepare(spec, args);
+    boolean denyBlockingBefore = client.denyBlocking();
+    if (locked) {
+      client.denyBlocking(true);
+    }
     try {
       spec.handler().execute(context);
       if (spec.isWrite()) {
@@ -128,6 +132,7 @@ public final class Dispatcher {
         throw new IllegalStateException("command " + spec.fullName() + " failed after replying", error);
       }
     } finally {
+      client.denyBlocking(denyBlockingBefore);
       if (!locked) {
         if (all) {
           locks.unlockAll();
@@ -146,6 +151,9 @@ public final class Dispatcher {
       stats.failed.increment();
     }
     server.commandCompleted(client, spec, args, micros);
+    if (!locked) {
+      server.afterCommand();
+    }
   }
 
   private static boolean lockEverything(CommandSpec spec) {
