@@ -118,7 +118,8 @@ public final class Dispatcher {
     }
     try {
       spec.handler().execute(context);
-      if (spec.isWrite()) {
+      // A command that blocked has changed nothing yet: waking WATCH or other waiters would be wrong.
+      if (spec.isWrite() && !client.blocked()) {
         afterWrite(client, args, keyPositions);
         if (lockEverything(spec)) {
           afterKeylessWrite(client);
