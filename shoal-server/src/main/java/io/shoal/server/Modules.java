@@ -19,6 +19,7 @@ final class Modules {
         new io.shoal.server.eviction.Eviction(),
         new io.shoal.server.command.transaction.TransactionCommands(),
         new io.shoal.server.command.pubsub.PubSubCommands(),
+        new io.shoal.server.blocking.BlockingRegistry(),
         new io.shoal.server.command.server.CommandCommand(),
         new io.shoal.server.command.server.InfoCommand(),
         new io.shoal.server.command.server.ClientCommand(),
@@ -27,6 +28,7 @@ final class Modules {
         new io.shoal.server.command.server.DebugCommand(),
         new io.shoal.server.command.hash.HashCommands(),
         new io.shoal.server.command.set.SetCommands(),
+        new io.shoal.server.command.list.ListCommands(),
         new io.shoal.server.persistence.Persistence(),
         new io.shoal.server.command.persistence.PersistenceCommands()
     );

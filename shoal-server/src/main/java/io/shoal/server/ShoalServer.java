@@ -61,6 +61,7 @@ public final class ShoalServer implements AutoCloseable {
   private final List<io.shoal.server.server.CommandHold> holds = new CopyOnWriteArrayList<>();
   private final List<io.shoal.server.server.CommandListener> commandListeners = new CopyOnWriteArrayList<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> afterCommandHooks = new CopyOnWriteArrayList<>();
   private final List<ServerModule> modules = new ArrayList<>();
   private final ServerStats stats = new ServerStats();
   private final SlowLog slowLog = new SlowLog();
@@ -289,6 +290,21 @@ public final class ShoalServer implements AutoCloseable {
 
   public void addCommandLog(io.shoal.server.command.CommandLog log) {
     commandLogs.add(log);
+  }
+
+  /**
+   * Runs after every top-level command, once its locks are released (blocked clients are served
+   * here, so their retries can take locks of their own).
+   */
+  public void addAfterCommandHook(Runnable hook) {
+    afterCommandHooks.add(hook);
+  }
+
+  /** Called by the dispatcher after each top-level command, outside every lock. */
+  public void afterCommand() {
+    for (int i = 0; i < afterCommandHooks.size(); i++) {
+      afterCommandHooks.get(i).run();
+    }
   }
 
   public void addGate(CommandGate gate) {

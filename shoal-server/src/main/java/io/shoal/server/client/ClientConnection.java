@@ -37,6 +37,7 @@ public final class ClientConnection {
   private boolean readOnlyCluster;
   private boolean asking;
   private volatile boolean blocked;
+  private boolean denyBlocking;
   private volatile long outputBufferBytes;
 
   /** Transaction state: queued commands, and whether EXEC must abort. */
@@ -220,6 +221,19 @@ public final class ClientConnection {
 
   public void blocked(boolean value) {
     this.blocked = value;
+  }
+
+  /**
+   * True while a command runs inside EXEC (or another command that already holds the locks):
+   * blocking commands must then answer at once instead of blocking, as Redis's
+   * CLIENT_DENY_BLOCKING makes them.
+   */
+  public boolean denyBlocking() {
+    return denyBlocking;
+  }
+
+  public void denyBlocking(boolean value) {
+    this.denyBlocking = value;
   }
 
   public long outputBufferBytes() {

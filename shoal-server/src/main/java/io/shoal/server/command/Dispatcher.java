@@ -112,9 +112,14 @@ public final class Dispatcher {
     long repliesBefore = reply.repliesWritten();
     boolean failed = false;
     context.prepare(spec, args);
+    boolean denyBlockingBefore = client.denyBlocking();
+    if (locked) {
+      client.denyBlocking(true);
+    }
     try {
       spec.handler().execute(context);
-      if (spec.isWrite()) {
+      // A command that blocked has changed nothing yet: waking WATCH or other waiters would be wrong.
+      if (spec.isWrite() && !client.blocked()) {
         afterWrite(client, args, keyPositions);
         if (lockEverything(spec)) {
           afterKeylessWrite(client);
@@ -132,6 +137,7 @@ public final class Dispatcher {
         throw new IllegalStateException("command " + spec.fullName() + " failed after replying", error);
       }
     } finally {
+      client.denyBlocking(denyBlockingBefore);
       if (!locked) {
         if (all) {
           locks.unlockAll();
@@ -150,6 +156,9 @@ public final class Dispatcher {
       stats.failed.increment();
     }
     server.commandCompleted(client, spec, args, micros);
+    if (!locked) {
+      server.afterCommand();
+    }
   }
 
   private static boolean lockEverything(CommandSpec spec) {

@@ -9,6 +9,7 @@ import io.shoal.server.persistence.rdb.CollectionCodecs;
 import io.shoal.server.persistence.rdb.RdbCollection;
 import io.shoal.server.types.hash.HashLimits;
 import io.shoal.server.types.hash.HashValue;
+import io.shoal.server.types.list.ListValue;
 import io.shoal.server.types.set.SetLimits;
 import io.shoal.server.types.set.SetValue;
 import java.util.ArrayList;
@@ -48,6 +49,28 @@ final class TypeCodecs {
             parts.add(fieldValue);
           });
           return RdbCollection.of(ValueType.HASH, parts);
+        }
+      });
+    }
+    Setting listSize = server.settings().find("list-max-listpack-size");
+    if (listSize != null) {
+      codecs.register(ValueType.LIST, new CollectionCodec() {
+        @Override
+        public CollectionValue build(RdbCollection decoded) {
+          ListValue list = new ListValue();
+          for (byte[] item : decoded.elements()) {
+            list.pushLast(item);
+          }
+          list.updateEncoding(listSize.asLong());
+          return list;
+        }
+
+        @Override
+        public RdbCollection flatten(CollectionValue value) {
+          ListValue list = (ListValue) value;
+          List<byte[]> items = new ArrayList<>(list.size());
+          list.forEach(items::add);
+          return RdbCollection.of(ValueType.LIST, items);
         }
       });
     }

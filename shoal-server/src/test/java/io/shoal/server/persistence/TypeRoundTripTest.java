@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
- * Shoal's own hash and set values through RDB files and DUMP payloads, against Debian's
- * redis-server: read back with HGETALL and SMEMBERS on both sides, encodings as Redis chooses.
+ * Shoal's own hash, set and list values through RDB files and DUMP payloads, against Debian's
+ * redis-server: read back with HGETALL, SMEMBERS and LRANGE on both sides, encodings as Redis chooses.
  */
 class TypeRoundTripTest {
   private static void fill(Jedis jedis) {
@@ -32,6 +32,11 @@ class TypeRoundTripTest {
     for (int i = 0; i < 600; i++) {
       jedis.sadd("set:big", "m" + i);
     }
+    jedis.rpush("l:small", "a", "1", "-7", "b");
+    for (int i = 0; i < 700; i++) {
+      jedis.rpush("l:big", i % 3 == 0 ? Integer.toString(i - 350) : "element-" + i);
+    }
+    jedis.rpush("l:huge", "x".repeat(20_000), "y");
   }
 
   private static Map<String, String> read(Jedis jedis) {
@@ -41,6 +46,7 @@ class TypeRoundTripTest {
         case "string" -> result.put(key, jedis.get(key));
         case "hash" -> result.put(key, new TreeMap<>(jedis.hgetAll(key)).toString());
         case "set" -> result.put(key, new TreeSet<>(jedis.smembers(key)).toString());
+        case "list" -> result.put(key, jedis.lrange(key, 0, -1).toString());
         default -> throw new AssertionError(key);
       }
     }
@@ -48,7 +54,7 @@ class TypeRoundTripTest {
   }
 
   @Test
-  void hashesAndSetsCrossRdbAndDumpBothWays(@TempDir Path dir) throws Exception {
+  void hashesSetsAndListsCrossRdbAndDumpBothWays(@TempDir Path dir) throws Exception {
     assumeTrue(RealRedis.available());
     Map<String, String> expected;
     Map<String, byte[]> redisDumps = new TreeMap<>();
@@ -60,7 +66,7 @@ class TypeRoundTripTest {
       }
       jedis.save();
     }
-    assertThat(expected).hasSize(6);
+    assertThat(expected).hasSize(9);
     Path shoalDir = Files.createDirectories(dir.resolve("shoal"));
     Files.copy(dir.resolve("redis.rdb"), shoalDir.resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
     Map<String, byte[]> shoalDumps = new TreeMap<>();
@@ -70,6 +76,8 @@ class TypeRoundTripTest {
       assertThat(jedis.objectEncoding("set:big")).isEqualTo("hashtable");
       assertThat(jedis.objectEncoding("h:small")).isEqualTo("listpack");
       assertThat(jedis.objectEncoding("h:big")).isEqualTo("hashtable");
+      assertThat(jedis.objectEncoding("l:small")).isEqualTo("listpack");
+      assertThat(jedis.objectEncoding("l:huge")).isEqualTo("quicklist");
       jedis.flushAll();
       for (Map.Entry<String, byte[]> dump : redisDumps.entrySet()) {
         jedis.restore(dump.getKey(), 0, dump.getValue());

@@ -1,5 +1,8 @@
 package io.shoal.server.command.server;
 
+import io.shoal.server.blocking.BlockingRegistry;
+import io.shoal.server.blocking.ClientUnblock;
+
 import static io.shoal.server.command.CommandFlag.ADMIN;
 import static io.shoal.server.command.CommandFlag.LOADING;
 import static io.shoal.server.command.CommandFlag.NOSCRIPT;
@@ -33,6 +36,7 @@ public final class ClientCommand implements ServerModule {
     server.addHold(pause);
     server.register(CommandSpec.builder("client", -2).acl("@slow").group("connection")
         .doc("A container for client connection commands.", "2.4.0", "Depends on subcommand.")
+        .subcommand(ClientUnblock.spec(server.module(BlockingRegistry.class)))
         .subcommand(sub("id", 2, "Returns the unique client ID of the connection.", "5.0.0", c -> c.reply().integer(c.client().id())))
         .subcommand(sub("setname", 3, "Sets the connection name.", "2.6.9", ClientCommand::setName))
         .subcommand(sub("getname", 2, "Returns the name of the connection.", "2.6.9", ClientCommand::getName))
