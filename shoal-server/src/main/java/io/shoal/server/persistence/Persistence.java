@@ -133,8 +133,14 @@ public final class Persistence implements ServerModule {
       }
     });
     server.addKeyWriteListener((db, key, writer) -> {
-      if (writer != loaderClient) {
-        changes.incrementAndGet();
+      if (writer != null && writer == loaderClient) {
+        return;
+      }
+      changes.incrementAndGet();
+      if (writer == null || writer.blocked()) {
+        // Not a command the dispatcher will log: an expiry or eviction (no writer), or a blocked
+        // command served after another client's write (its client is still marked blocked).
+        logKeyState(db, key);
       }
     });
     server.addCommandLog(this::logCommand);
@@ -438,6 +444,33 @@ public final class Persistence implements ServerModule {
         file.append(client.db(), new byte[][] {"PEXPIREAT".getBytes(StandardCharsets.US_ASCII), args[1],
             Long.toString(expireAt).getBytes(StandardCharsets.US_ASCII)});
       }
+    }
+  }
+
+  /**
+   * Logs a key's current state, for writes made outside a logged command: DEL when it is gone
+   * (what Redis propagates for expired and evicted keys), else RESTORE ... REPLACE ABSTTL with its
+   * DUMP payload. Runs under the key's slot lock, like every KeyWriteListener.
+   */
+  private void logKeyState(int db, byte[] key) {
+    AppendOnlyFile file = aof;
+    if (file == null) {
+      return;
+    }
+    io.shoal.server.keyspace.Database database = server.keyspace().db(db);
+    Object value = database.peek(key);
+    if (value == null) {
+      file.append(db, new byte[][] {"DEL".getBytes(StandardCharsets.US_ASCII), key});
+      return;
+    }
+    try {
+      byte[] payload = io.shoal.server.persistence.rdb.DumpPayload.create(value, codecs);
+      long expireAt = Math.max(0, database.expireTime(key));
+      file.append(db, new byte[][] {"RESTORE".getBytes(StandardCharsets.US_ASCII), key,
+          Long.toString(expireAt).getBytes(StandardCharsets.US_ASCII), payload,
+          "REPLACE".getBytes(StandardCharsets.US_ASCII), "ABSTTL".getBytes(StandardCharsets.US_ASCII)});
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot log the state of a key written outside a command: " + e);
     }
   }
 

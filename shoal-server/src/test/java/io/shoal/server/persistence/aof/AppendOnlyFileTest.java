@@ -240,6 +240,31 @@ class AppendOnlyFileTest {
     }
   }
 
+  @Test
+  void servedBlockedPopsAndExpiriesAreLogged(@TempDir Path dir) throws Exception {
+    ShoalServer server = start(dir, "appendfsync", "always");
+    try (Jedis blocked = jedis(server); Jedis writer = jedis(server)) {
+      java.util.concurrent.CompletableFuture<List<String>> popped =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> blocked.blpop(0, "queue"));
+      await(() -> server.clients().all().stream().anyMatch(c -> c.blocked()));
+      writer.rpush("queue", "first", "second");
+      assertThat(popped.get(20, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("queue", "first");
+      writer.set("short-lived", "x");
+      writer.pexpire("short-lived", 1);
+      await(() -> writer.get("short-lived") == null);
+    } finally {
+      server.stop();
+    }
+    assertThat(Files.readString(dir.resolve("appendonly.aof"), StandardCharsets.ISO_8859_1)).contains("$3\r\nDEL\r\n$11\r\nshort-lived");
+    ShoalServer restarted = start(dir);
+    try (Jedis jedis = jedis(restarted)) {
+      assertThat(jedis.lrange("queue", 0, -1)).containsExactly("second");
+      assertThat(jedis.get("short-lived")).isNull();
+    } finally {
+      restarted.stop();
+    }
+  }
+
   static String field(String info, String name) {
     for (String line : info.split("\r\n")) {
       if (line.startsWith(name + ":")) {
