@@ -14,7 +14,8 @@ final class Modules {
     return List.of(
         new io.shoal.server.command.connection.ConnectionCommands(),
         new io.shoal.server.command.string.StringCommands(),
-        new io.shoal.server.command.zset.SortedSetCommands()
+        new io.shoal.server.command.zset.SortedSetCommands(),
+        new io.shoal.server.command.hyperloglog.HyperLogLogCommands()
     );
   }
 }
