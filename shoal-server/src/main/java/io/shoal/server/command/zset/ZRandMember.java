@@ -29,7 +29,7 @@ final class ZRandMember {
     }
     long count = c.argLong(2);
     if (count == Long.MIN_VALUE) {
-      throw ShoalError.err("value is out of range");
+      throw ShoalError.err("value is out of range, value must between -9223372036854775807 and 9223372036854775807");
     }
     boolean withScores = false;
     if (c.argc() == 4) {

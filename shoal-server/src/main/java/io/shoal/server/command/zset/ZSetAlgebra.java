@@ -125,7 +125,9 @@ final class ZSetAlgebra {
       c.reply().integer(interCard(sources, limit));
       return;
     }
-    ZSetValue result = ZSets.create(c);
+    // Like Redis, a result that is only replied is a skip list, so a -0 score prints as "-0";
+    // a stored one takes the listpack encoding when it is small enough.
+    ZSetValue result = store ? ZSets.create(c) : new ZSetValue(0, 0);
     switch (operation) {
       case UNION -> union(sources, weights, aggregate, result);
       case INTER -> inter(sources, weights, aggregate, result);

@@ -82,6 +82,8 @@ public final class ZSetValue extends CollectionValue {
       memoryBytes += skipListEntryBytes(member, levels);
       return;
     }
+    // A listpack stores scores as text, and Redis writes -0 there as integer 0.
+    score = score == 0 ? 0.0 : score;
     int at = insertionPoint(score, member);
     if (size == members.length) {
       members = Arrays.copyOf(members, size * 2);
