@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * A real redis-server child process for differential tests, when one is installed. Tests that use
  * it are skipped (by assumption) on machines without it.
  */
-final class RealRedis implements AutoCloseable {
+public final class RealRedis implements AutoCloseable {
   private final Process process;
   private final int port;
 
@@ -19,11 +19,11 @@ final class RealRedis implements AutoCloseable {
     this.port = port;
   }
 
-  static boolean available() {
+  public static boolean available() {
     return Files.isExecutable(Path.of("/usr/bin/redis-server")) || Files.isExecutable(Path.of("/usr/local/bin/redis-server"));
   }
 
-  static RealRedis start() throws IOException, InterruptedException {
+  public static RealRedis start() throws IOException, InterruptedException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -46,7 +46,7 @@ final class RealRedis implements AutoCloseable {
     throw new IllegalStateException("redis-server did not start");
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 

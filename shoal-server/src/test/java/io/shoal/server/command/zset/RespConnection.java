@@ -14,12 +14,12 @@ import java.nio.charset.StandardCharsets;
  * pairs, null arrays versus null bulks), which Jedis and Lettuce smooth over. Each reply is
  * rendered as a compact string: {@code *2[$1:a,,1.5]} for an array of a bulk and a double.
  */
-final class RespConnection implements AutoCloseable {
+public final class RespConnection implements AutoCloseable {
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
 
-  RespConnection(int port) {
+  public RespConnection(int port) {
     try {
       socket = new Socket("127.0.0.1", port);
       socket.setSoTimeout(10_000);
@@ -30,7 +30,7 @@ final class RespConnection implements AutoCloseable {
     }
   }
 
-  String call(String... args) {
+  public String call(String... args) {
     byte[][] bytes = new byte[args.length][];
     for (int i = 0; i < args.length; i++) {
       bytes[i] = args[i].getBytes(StandardCharsets.UTF_8);
@@ -38,7 +38,7 @@ final class RespConnection implements AutoCloseable {
     return call(bytes);
   }
 
-  String call(byte[]... args) {
+  public String call(byte[]... args) {
     try {
       ByteArrayOutputStream request = new ByteArrayOutputStream();
       request.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
