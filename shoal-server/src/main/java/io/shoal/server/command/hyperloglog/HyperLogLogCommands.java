@@ -1,5 +1,6 @@
 package io.shoal.server.command.hyperloglog;
 
+import static io.shoal.server.command.CommandFlag.ADMIN;
 import static io.shoal.server.command.CommandFlag.DENYOOM;
 import static io.shoal.server.command.CommandFlag.FAST;
 import static io.shoal.server.command.CommandFlag.MAY_REPLICATE;
@@ -9,8 +10,10 @@ import static io.shoal.server.command.CommandFlag.WRITE;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.command.CommandContext;
 import io.shoal.server.command.CommandSpec;
+import io.shoal.server.resp.ShoalError;
 import io.shoal.server.server.ServerModule;
 import io.shoal.server.types.hyperloglog.HyperLogLog;
+import java.util.Locale;
 
 /**
  * PFADD, PFCOUNT and PFMERGE over string values in Redis's HyperLogLog format
@@ -36,6 +39,58 @@ public final class HyperLogLogCommands implements ServerModule {
         .acl("@write", "@hyperloglog", "@slow").group("hyperloglog")
         .doc("Merges one or more HyperLogLog values into a single key.", "2.8.9", "O(N) to merge N HyperLogLogs.")
         .handler(HyperLogLogCommands::pfmerge).build());
+    server.register(CommandSpec.builder("pfdebug", 3).flags(WRITE, ADMIN).keys(2, 2, 1)
+        .acl("@write", "@hyperloglog", "@admin", "@slow", "@dangerous").group("hyperloglog")
+        .doc("Internal commands for debugging HyperLogLog values.", "2.8.9", "N/A")
+        .handler(HyperLogLogCommands::pfdebug).build());
+  }
+
+  private static void pfdebug(CommandContext c) {
+    String subcommand = c.argString(1);
+    byte[] key = c.arg(2);
+    byte[] value = lookup(c, key);
+    if (value == null) {
+      throw ShoalError.err("The specified key does not exist");
+    }
+    String name = subcommand.toLowerCase(Locale.ROOT);
+    boolean known = name.equals("getreg") || name.equals("decode") || name.equals("encoding") || name.equals("todense");
+    if (!known) {
+      throw ShoalError.err("Unknown PFDEBUG subcommand '" + subcommand + "'");
+    }
+    if (c.argc() != 3) {
+      throw ShoalError.err("Wrong number of arguments for the '" + subcommand + "' subcommand");
+    }
+    switch (name) {
+      case "getreg" -> {
+        byte[] dense = toDense(c, key, value);
+        byte[] registers = HyperLogLog.registers(dense);
+        c.reply().array(registers.length);
+        for (byte register : registers) {
+          c.reply().integer(register);
+        }
+      }
+      case "decode" -> {
+        if (HyperLogLog.isDense(value)) {
+          throw ShoalError.err("HLL encoding is not sparse");
+        }
+        c.reply().bulk(HyperLogLog.decodeSparse(value));
+      }
+      case "encoding" -> c.reply().simple(HyperLogLog.isDense(value) ? "dense" : "sparse");
+      default -> {
+        boolean converted = !HyperLogLog.isDense(value);
+        toDense(c, key, value);
+        c.reply().integer(converted ? 1 : 0);
+      }
+    }
+  }
+
+  private static byte[] toDense(CommandContext c, byte[] key, byte[] value) {
+    if (HyperLogLog.isDense(value)) {
+      return value;
+    }
+    byte[] dense = HyperLogLog.toDense(value);
+    c.db().setKeepTtl(key, dense);
+    return dense;
   }
 
   /** The HLL string at a key, null if absent; WRONGTYPE for other types and non-HLL strings. */

@@ -11,7 +11,9 @@ import io.shoal.server.command.CommandFlag;
 import io.shoal.server.command.CommandHandler;
 import io.shoal.server.command.CommandSpec;
 import io.shoal.server.command.KeyFinder;
+import io.shoal.server.config.Setting;
 import io.shoal.server.server.ServerModule;
+import java.util.List;
 
 /**
  * The sorted-set family. Values are {@link io.shoal.server.types.zset.ZSetValue}; the handlers
@@ -21,8 +23,10 @@ import io.shoal.server.server.ServerModule;
 public final class SortedSetCommands implements ServerModule {
   @Override
   public void install(ShoalServer server) {
-    server.settings().defineInteger(ZSets.MAX_LISTPACK_ENTRIES, "128", 0, Long.MAX_VALUE);
-    server.settings().defineInteger(ZSets.MAX_LISTPACK_VALUE, "64", 0, Long.MAX_VALUE);
+    server.settings().define(ZSets.MAX_LISTPACK_ENTRIES, Setting.Kind.INTEGER, "128", true, List.of(), 0,
+        Long.MAX_VALUE, null, List.of("zset-max-ziplist-entries"));
+    server.settings().define(ZSets.MAX_LISTPACK_VALUE, Setting.Kind.INTEGER, "64", true, List.of(), 0,
+        Long.MAX_VALUE, null, List.of("zset-max-ziplist-value"));
 
     write(server, "zadd", -4, ZSetWriteCommands::zadd, "Adds one or more members to a sorted set, or updates their scores.", "1.2.0", "O(log(N)) for each item added", true, FAST);
     write(server, "zincrby", 4, ZSetWriteCommands::zincrby, "Increments the score of a member in a sorted set.", "1.2.0", "O(log(N))", true, FAST);

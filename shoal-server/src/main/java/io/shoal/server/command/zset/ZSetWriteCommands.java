@@ -63,7 +63,12 @@ final class ZSetWriteCommands {
         }
         return;
       }
-      set = ZSets.getOrCreate(c, key);
+      long longest = 0;
+      for (int i = index + 1; i < c.argc(); i += 2) {
+        longest = Math.max(longest, c.arg(i).length);
+      }
+      set = ZSets.createForSize(c, scores.length, longest);
+      c.db().set(key, set);
     }
     AddOptions options = new AddOptions(nx, xx, gt, lt, incr);
     int added = 0;

@@ -28,6 +28,12 @@ final class ZSets {
         c.server().settings().get(MAX_LISTPACK_VALUE).asLong());
   }
 
+  /** An empty set for a ZADD of {@code sizeHint} members, the longest {@code longestMember} bytes. */
+  static ZSetValue createForSize(CommandContext c, long sizeHint, long longestMember) {
+    return ZSetValue.forSize(c.server().settings().get(MAX_LISTPACK_ENTRIES).asLong(),
+        c.server().settings().get(MAX_LISTPACK_VALUE).asLong(), sizeHint, longestMember);
+  }
+
   /** The set at a key, created (and stored) if absent. */
   static ZSetValue getOrCreate(CommandContext c, byte[] key) {
     ZSetValue set = get(c, key);

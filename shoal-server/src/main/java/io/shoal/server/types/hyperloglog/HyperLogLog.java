@@ -259,6 +259,37 @@ public final class HyperLogLog {
     return changed[0] ? encode(registers, sparseMaxBytes) : value;
   }
 
+  /** The dense form of a value, keeping its cached cardinality (PFDEBUG TODENSE and GETREG). */
+  public static byte[] toDense(byte[] value) {
+    if (isDense(value)) {
+      return value;
+    }
+    byte[] dense = encodeDense(registers(value));
+    System.arraycopy(value, 8, dense, 8, 8);
+    return dense;
+  }
+
+  /** PFDEBUG DECODE: the opcodes of a sparse value as Redis words them: "z:len" ZERO, "Z:len" XZERO, "v:value,len". */
+  public static String decodeSparse(byte[] value) {
+    registers(value); // Validates the runs before describing them.
+    StringBuilder text = new StringBuilder();
+    int position = HEADER_BYTES;
+    while (position < value.length) {
+      int opcode = value[position] & 0xFF;
+      if ((opcode & 0x80) != 0) {
+        text.append("v:").append(((opcode >> 2) & 0x1F) + 1).append(',').append((opcode & 0x3) + 1).append(' ');
+        position++;
+      } else if ((opcode & 0x40) != 0) {
+        text.append("Z:").append((((opcode & 0x3F) << 8) | (value[position + 1] & 0xFF)) + 1).append(' ');
+        position += 2;
+      } else {
+        text.append("z:").append((opcode & 0x3F) + 1).append(' ');
+        position++;
+      }
+    }
+    return text.toString().trim();
+  }
+
   public static void invalidateCache(byte[] value) {
     value[15] |= (byte) 0x80;
   }

@@ -42,6 +42,19 @@ public final class ZSetValue extends CollectionValue {
     this.scores = new double[4];
   }
 
+  /**
+   * A set for {@code sizeHint} members of which the longest has {@code longestMember} bytes: a
+   * skip list from the start when they would not fit a listpack, as Redis's zsetTypeCreate
+   * decides for ZADD on a new key (even if some of the pairs turn out to be duplicates).
+   */
+  public static ZSetValue forSize(long maxListpackEntries, long maxListpackValue, long sizeHint, long longestMember) {
+    ZSetValue set = new ZSetValue(maxListpackEntries, maxListpackValue);
+    if (sizeHint > maxListpackEntries || longestMember > maxListpackValue) {
+      set.convertToSkipList();
+    }
+    return set;
+  }
+
   @Override
   public ValueType type() {
     return ValueType.ZSET;

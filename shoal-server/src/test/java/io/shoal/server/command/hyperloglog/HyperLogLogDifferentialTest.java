@@ -58,6 +58,35 @@ class HyperLogLogDifferentialTest {
     }
   }
 
+  @Test
+  void pfdebugAgreesWithRedis() throws Exception {
+    assumeTrue(RealRedis.available(), "redis-server not installed");
+    try (RealRedis redis = RealRedis.start();
+        TestServer shoal = TestServer.start();
+        RespConnection ours = new RespConnection(shoal.port());
+        RespConnection theirs = new RespConnection(redis.port())) {
+      String[][] script = {
+          {"PFDEBUG", "ENCODING", "nokey"},
+          {"PFADD", "h", "a", "b", "c", "hello", "world"},
+          {"PFDEBUG", "ENCODING", "h"},
+          {"PFDEBUG", "DECODE", "h"},
+          {"PFDEBUG", "NOPE", "h"},
+          {"PFDEBUG", "GETREG", "h"},
+          {"PFDEBUG", "ENCODING", "h"},
+          {"PFDEBUG", "TODENSE", "h"},
+          {"PFDEBUG", "DECODE", "h"},
+          {"PFCOUNT", "h"},
+          {"PFADD", "h2", "x"},
+          {"PFDEBUG", "TODENSE", "h2"},
+          {"SET", "s", "not an hll"},
+          {"PFDEBUG", "ENCODING", "s"},
+      };
+      for (String[] command : script) {
+        assertThat(ours.call(command)).as(String.join(" ", command)).isEqualTo(theirs.call(command));
+      }
+    }
+  }
+
   private static byte[] bytes(String bulk) {
     assertThat(bulk).startsWith("$HYLL");
     return bulk.substring(1).getBytes(StandardCharsets.ISO_8859_1);

@@ -183,6 +183,29 @@ class SortedSetCommandsTest {
   }
 
   @Test
+  void encodingFollowsTheListpackSettingsAndTheirZiplistAliases() {
+    try (TestServer small = TestServer.start("zset-max-ziplist-entries", "2", "zset-max-listpack-value", "3");
+        Jedis jedis = small.jedis()) {
+      jedis.zadd("a", Map.of("x", 1.0, "y", 2.0));
+      jedis.zadd("b", Map.of("x", 1.0, "y", 2.0, "z", 3.0));
+      jedis.zadd("c", 1, "long");
+      jedis.sendCommand(() -> bytes("ZADD"), "d", "1", "x", "1", "x", "1", "x");
+      assertThat(encoding(small, "a")).isEqualTo("listpack");
+      assertThat(encoding(small, "b")).isEqualTo("skiplist");
+      assertThat(encoding(small, "c")).isEqualTo("skiplist");
+      assertThat(encoding(small, "d")).isEqualTo("skiplist");
+      jedis.zadd("a", 3, "z");
+      assertThat(encoding(small, "a")).isEqualTo("skiplist");
+      assertThat(jedis.zrange("a", 0, -1)).containsExactly("x", "y", "z");
+    }
+  }
+
+  static String encoding(TestServer target, String key) {
+    return ((io.shoal.server.types.zset.ZSetValue) target.server().keyspace().db(0)
+        .peek(key.getBytes(StandardCharsets.UTF_8))).encoding();
+  }
+
+  @Test
   void memoryAccountingFollowsTheSetAndEmptiedKeysAreRemoved() {
     try (Jedis jedis = server.jedis()) {
       long before = server.server().keyspace().usedBytes();

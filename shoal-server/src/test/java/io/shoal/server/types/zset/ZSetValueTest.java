@@ -117,6 +117,13 @@ class ZSetValueTest {
   }
 
   @Test
+  void sizeHintsChooseTheEncodingUpFrontAsZaddOnANewKeyDoes() {
+    assertThat(ZSetValue.forSize(128, 64, 128, 64).encoding()).isEqualTo("listpack");
+    assertThat(ZSetValue.forSize(128, 64, 129, 1).encoding()).isEqualTo("skiplist");
+    assertThat(ZSetValue.forSize(128, 64, 1, 65).encoding()).isEqualTo("skiplist");
+  }
+
+  @Test
   void copyIsDeep() {
     ZSetValue set = new ZSetValue(128, 64);
     set.insert(bytes("a"), 1);
