@@ -109,9 +109,9 @@ final class ZSetReadCommands {
 
   /**
    * ZSCAN key cursor [MATCH pattern] [COUNT count]. A listpack set is returned whole with cursor
-   * 0, as Redis does. A skip-list set is scanned by rank: the cursor is the next rank to read.
-   * Caveat: unlike Redis's reverse-binary hash cursor, removing entries ranked below the cursor
-   * between calls shifts later entries down and may make the scan miss some of them.
+   * 0, as Redis does. A skip-list set is scanned over its member hash table with Redis's
+   * reverse-binary cursor, so every member present for the whole scan is returned; COUNT bounds
+   * the members visited per call (before MATCH filters them), with at most 10 x COUNT buckets.
    */
   static void zscan(CommandContext c) {
     long cursor = parseCursor(c.arg(2));
@@ -133,23 +133,27 @@ final class ZSetReadCommands {
       }
     }
     ZSetValue set = ZSets.get(c, c.arg(1));
-    List<ZSets.Entry> found = new ArrayList<>();
+    List<ZSets.Entry> visited = new ArrayList<>();
     long next = 0;
-    if (set != null && cursor < set.length()) {
-      boolean whole = set.encoding().equals("listpack");
-      long start = whole ? 0 : cursor;
-      long end = whole ? set.length() - 1 : Math.min(set.length() - 1, cursor + count - 1);
+    if (set != null) {
+      if (set.encoding().equals("listpack")) {
+        set.forEach((member, score) -> visited.add(new ZSets.Entry(member, score)));
+      } else {
+        long budget = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
+        next = cursor;
+        do {
+          next = set.scanStep(next, (member, score) -> visited.add(new ZSets.Entry(member, score)));
+        } while (next != 0 && --budget > 0 && visited.size() < count);
+      }
+    }
+    List<ZSets.Entry> found = visited;
+    if (pattern != null) {
       byte[] match = pattern;
-      set.visit(start, end, false, (member, score) -> {
-        if (match == null || Glob.matches(match, member, false)) {
-          found.add(new ZSets.Entry(member, score));
-        }
-      });
-      next = end + 1 >= set.length() ? 0 : end + 1;
+      found = visited.stream().filter(entry -> Glob.matches(match, entry.member(), false)).toList();
     }
     Reply reply = c.reply();
     reply.array(2);
-    reply.bulk(Long.toString(next).getBytes(StandardCharsets.US_ASCII));
+    reply.bulk(Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII));
     reply.array(found.size() * 2);
     for (ZSets.Entry entry : found) {
       reply.bulk(entry.member());
@@ -159,12 +163,12 @@ final class ZSetReadCommands {
 
   /** Parses a SCAN cursor as an unsigned 64-bit number, as Redis's parseScanCursorOrReply does. */
   private static long parseCursor(byte[] text) {
+    String value = new String(text, StandardCharsets.US_ASCII);
+    if (value.isEmpty() || !value.chars().allMatch(Character::isDigit)) {
+      throw ShoalError.err("invalid cursor");
+    }
     try {
-      String value = new String(text, StandardCharsets.US_ASCII);
-      if (value.isEmpty() || !value.chars().allMatch(Character::isDigit)) {
-        throw new NumberFormatException();
-      }
-      return Long.parseUnsignedLong(value) < 0 ? Long.MAX_VALUE : Long.parseUnsignedLong(value);
+      return Long.parseUnsignedLong(value);
     } catch (NumberFormatException e) {
       throw ShoalError.err("invalid cursor");
     }

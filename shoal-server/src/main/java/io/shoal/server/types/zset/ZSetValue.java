@@ -4,15 +4,15 @@ import io.shoal.server.keyspace.CollectionValue;
 import io.shoal.server.keyspace.MemorySize;
 import io.shoal.server.keyspace.ValueType;
 import java.util.Arrays;
-import java.util.HashMap;
 
 /**
  * A sorted set, in one of Redis's two encodings. Small sets are "listpack": two parallel arrays
  * kept sorted by (score, member), where a linear scan beats any pointer structure and costs ~16
  * bytes per entry beyond the member. Once a set holds more than {@code zset-max-listpack-entries}
  * entries, or a member longer than {@code zset-max-listpack-value} bytes, it converts for good to
- * "skiplist": a {@link SkipList} for order and rank plus a hash map from member to score for O(1)
- * ZSCORE, as Redis's {@code zset} struct does. Redis never converts back in place, nor does this.
+ * "skiplist": a {@link SkipList} for order and rank plus a {@link MemberTable} from member to score
+ * for O(1) ZSCORE and cursor scans, as Redis's {@code zset} struct pairs a zskiplist with a dict.
+ * Redis never converts back in place, nor does this.
  *
  * <p>Ranks are 0-based in ascending (score, member) order; members compare as unsigned bytes.
  * Callers must check membership before {@link #insert} and use {@link #update} for members that
@@ -22,7 +22,7 @@ import java.util.HashMap;
 public final class ZSetValue extends CollectionValue {
   private static final long BASE_BYTES = 64;
   private static final long LISTPACK_ENTRY_BYTES = 16;
-  private static final long SKIPLIST_ENTRY_BYTES = 140;
+  private static final long SKIPLIST_ENTRY_BYTES = 112;
   private static final long SKIPLIST_LEVEL_BYTES = 12;
 
   private final int maxListpackEntries;
@@ -31,7 +31,7 @@ public final class ZSetValue extends CollectionValue {
   private double[] scores;
   private int size;
   private SkipList list;
-  private HashMap<MemberKey, Double> map;
+  private MemberTable map;
   private long memoryBytes = BASE_BYTES;
 
   /** An empty listpack-encoded set that converts past the given limits. */
@@ -78,7 +78,7 @@ public final class ZSetValue extends CollectionValue {
   /** The score of a member, or null. */
   public Double score(byte[] member) {
     if (list != null) {
-      return map.get(new MemberKey(member));
+      return map.get(member);
     }
     int index = indexOf(member);
     return index < 0 ? null : scores[index];
@@ -91,7 +91,7 @@ public final class ZSetValue extends CollectionValue {
     }
     if (list != null) {
       int levels = list.insert(score, member);
-      map.put(new MemberKey(member), score);
+      map.put(member, score);
       memoryBytes += skipListEntryBytes(member, levels);
       return;
     }
@@ -115,7 +115,7 @@ public final class ZSetValue extends CollectionValue {
     if (list != null) {
       int removed = list.delete(current, member);
       int added = list.insert(score, member);
-      map.put(new MemberKey(member), score);
+      map.put(member, score);
       memoryBytes += SKIPLIST_LEVEL_BYTES * (added - removed);
       return;
     }
@@ -127,7 +127,7 @@ public final class ZSetValue extends CollectionValue {
   /** Removes a member; false if it was absent. */
   public boolean remove(byte[] member) {
     if (list != null) {
-      Double score = map.remove(new MemberKey(member));
+      Double score = map.remove(member);
       if (score == null) {
         return false;
       }
@@ -146,7 +146,7 @@ public final class ZSetValue extends CollectionValue {
   /** The 0-based ascending rank of a member, or -1 if absent. */
   public long rank(byte[] member) {
     if (list != null) {
-      Double score = map.get(new MemberKey(member));
+      Double score = map.get(member);
       return score == null ? -1 : list.rank(score, member);
     }
     return indexOf(member);
@@ -191,6 +191,14 @@ public final class ZSetValue extends CollectionValue {
     }
   }
 
+  /**
+   * One step of ZSCAN over a skip-list set: visits the members of one hash bucket and returns the
+   * next cursor, 0 at the end. Not for listpack sets, which ZSCAN returns whole.
+   */
+  public long scanStep(long cursor, EntryVisitor visitor) {
+    return map.scan(cursor, visitor);
+  }
+
   /** The member at a 0-based rank (0 <= rank < length). */
   public byte[] memberAt(long rank) {
     return list != null ? list.nodeAt(rank).member : members[(int) rank];
@@ -205,7 +213,7 @@ public final class ZSetValue extends CollectionValue {
   public void removeRange(long start, long end, EntryVisitor removed) {
     if (list != null) {
       list.deleteRange(start, end, (member, score, levels) -> {
-        map.remove(new MemberKey(member));
+        map.remove(member);
         memoryBytes -= skipListEntryBytes(member, levels);
         removed.visit(member, score);
       });
@@ -262,11 +270,11 @@ public final class ZSetValue extends CollectionValue {
 
   private void convertToSkipList() {
     list = new SkipList(System.identityHashCode(this) * 0x9E3779B97F4A7C15L + 1);
-    map = new HashMap<>(Math.max(16, size * 2));
+    map = new MemberTable(System.identityHashCode(this) * 0xC2B2AE3D27D4EB4FL);
     memoryBytes = BASE_BYTES;
     for (int i = 0; i < size; i++) {
       int levels = list.insert(scores[i], members[i]);
-      map.put(new MemberKey(members[i]), scores[i]);
+      map.put(members[i], scores[i]);
       memoryBytes += skipListEntryBytes(members[i], levels);
     }
     members = null;
