@@ -55,26 +55,35 @@ final class ZRandMember {
       return;
     }
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    List<ZSets.Entry> picked = new ArrayList<>();
     if (count < 0) {
+      // Streamed rather than collected: a large negative count costs output, not heap.
       long wanted = -count;
-      if (wanted > Integer.MAX_VALUE - 16) {
+      if (wanted > Integer.MAX_VALUE / 2) {
         throw ShoalError.err("value is out of range");
       }
+      boolean pairs = withScores && nested;
+      c.reply().array((int) (withScores && !pairs ? wanted * 2 : wanted));
       for (long i = 0; i < wanted; i++) {
         long rank = random.nextLong(length);
-        picked.add(new ZSets.Entry(set.memberAt(rank), set.scoreAt(rank)));
+        if (pairs) {
+          c.reply().array(2);
+        }
+        c.reply().bulk(set.memberAt(rank));
+        if (withScores) {
+          c.reply().doubleValue(set.scoreAt(rank));
+        }
       }
-    } else {
-      // Floyd's algorithm: count distinct ranks with one draw each.
-      Set<Long> ranks = new HashSet<>();
-      for (long j = length - count; j < length; j++) {
-        long rank = random.nextLong(j + 1);
-        ranks.add(ranks.contains(rank) ? j : rank);
-      }
-      for (long rank : ranks) {
-        picked.add(new ZSets.Entry(set.memberAt(rank), set.scoreAt(rank)));
-      }
+      return;
+    }
+    // Floyd's algorithm: count distinct ranks with one draw each (count < length here).
+    Set<Long> ranks = new HashSet<>();
+    for (long j = length - count; j < length; j++) {
+      long rank = random.nextLong(j + 1);
+      ranks.add(ranks.contains(rank) ? j : rank);
+    }
+    List<ZSets.Entry> picked = new ArrayList<>(ranks.size());
+    for (long rank : ranks) {
+      picked.add(new ZSets.Entry(set.memberAt(rank), set.scoreAt(rank)));
     }
     ZSets.replyEntries(c.reply(), picked, withScores, nested);
   }
