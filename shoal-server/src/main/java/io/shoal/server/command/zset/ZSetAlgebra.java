@@ -112,10 +112,7 @@ final class ZSetAlgebra {
         withScores = true;
         j++;
       } else if (cardinality && remaining >= 2 && c.argIs(j, "LIMIT")) {
-        limit = c.argLong(j + 1);
-        if (limit < 0) {
-          throw ShoalError.err("LIMIT can't be negative");
-        }
+        limit = ZSets.atLeast(c, j + 1, 0, "LIMIT can't be negative");
         j += 2;
       } else {
         throw ShoalError.syntax();
@@ -161,8 +158,9 @@ final class ZSetAlgebra {
         double sum = target + value;
         yield Double.isNaN(sum) ? 0 : sum;
       }
-      case MIN -> Math.min(target, value);
-      case MAX -> Math.max(target, value);
+      // Plain comparisons, not Math.min/max: Redis keeps the first of 0 and -0.
+      case MIN -> value < target ? value : target;
+      case MAX -> value > target ? value : target;
     };
   }
 

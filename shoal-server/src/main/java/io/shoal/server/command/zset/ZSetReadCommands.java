@@ -161,14 +161,20 @@ final class ZSetReadCommands {
     }
   }
 
-  /** Parses a SCAN cursor as an unsigned 64-bit number, as Redis's parseScanCursorOrReply does. */
+  /**
+   * Parses a SCAN cursor as Redis's parseScanCursorOrReply does with strtoul: an unsigned 64-bit
+   * number, where a leading '-' wraps around (so "-1" is the largest cursor).
+   */
   private static long parseCursor(byte[] text) {
     String value = new String(text, StandardCharsets.US_ASCII);
-    if (value.isEmpty() || !value.chars().allMatch(Character::isDigit)) {
+    boolean negative = value.startsWith("-");
+    String digits = negative || value.startsWith("+") ? value.substring(1) : value;
+    if (digits.isEmpty() || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
       throw ShoalError.err("invalid cursor");
     }
     try {
-      return Long.parseUnsignedLong(value);
+      long cursor = Long.parseUnsignedLong(digits);
+      return negative ? -cursor : cursor;
     } catch (NumberFormatException e) {
       throw ShoalError.err("invalid cursor");
     }

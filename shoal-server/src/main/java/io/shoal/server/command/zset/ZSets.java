@@ -88,19 +88,26 @@ final class ZSets {
     }
   }
 
-  /** Parses a count that must be >= 0, with Redis's "value is out of range, must be positive". */
+  /**
+   * Parses a count that must be >= 0; anything else, not a number included, gets Redis's "value
+   * is out of range, must be positive".
+   */
   static long positiveCount(CommandContext c, int index) {
-    long count = c.argLong(index);
-    if (count < 0) {
-      throw ShoalError.err("value is out of range, must be positive");
-    }
-    return count;
+    return atLeast(c, index, 0, "value is out of range, must be positive");
   }
 
-  /** Parses numkeys in [1, LONG_MAX] with the given error text. */
+  /** Parses numkeys or COUNT in [1, LONG_MAX]; anything else gets the given error text. */
   static long numKeys(CommandContext c, int index, String error) {
+    return atLeast(c, index, 1, error);
+  }
+
+  /** Redis's getRangeLongFromObjectOrReply with a message: one error for every bad value. */
+  static long atLeast(CommandContext c, int index, long minimum, String error) {
+    if (!NumberFormat.isLong(c.arg(index))) {
+      throw ShoalError.err(error);
+    }
     long value = NumberFormat.parseLong(c.arg(index));
-    if (value < 1) {
+    if (value < minimum) {
       throw ShoalError.err(error);
     }
     return value;

@@ -153,7 +153,11 @@ class SortedSetDifferentialTest {
       {"ZRANGE", "fmt", "0", "-1", "WITHSCORES"},
       {"ZRANDMEMBER", "nokey"}, {"ZRANDMEMBER", "nokey", "5"}, {"ZRANDMEMBER", "s1", "0"},
       {"ZRANDMEMBER", "s1", "5", "FOO"},
-      {"ZRANDMEMBER", "s1", "-9223372036854775808"},
+      {"ZRANDMEMBER", "s1", "-9223372036854775808"}, {"ZRANDMEMBER", "s1", "abc"},
+      {"ZMPOP", "abc", "s1", "MIN"}, {"ZMPOP", "1", "s1", "MIN", "COUNT", "abc"}, {"ZPOPMIN", "s1", "abc"},
+      {"ZINTERCARD", "abc", "s1"}, {"ZINTERCARD", "1", "s1", "LIMIT", "abc"}, {"ZUNION", "abc", "s1"},
+      {"ZSCAN", "s1", "18446744073709551616"}, {"ZSCAN", "s1", "-1"}, {"ZSCAN", "s1", "0", "COUNT", "abc"},
+      {"ZSCAN", "s1", "0", "MATCH"}, {"ZMPOP", "2", "s1"},
   };
 
   @Test
@@ -176,13 +180,13 @@ class SortedSetDifferentialTest {
   @Test
   void randomCommandsReplyAsRedisDoes() {
     Random random = new Random(20261123);
-    for (int round = 0; round < 3; round++) {
-      // Round 2 forces skip lists from the first element.
-      String entries = round == 2 ? "0" : "128";
+    for (int round = 0; round < 4; round++) {
+      // Round 2 forces skip lists from the first element; round 3 converts sets mid-way.
+      String entries = round == 2 ? "0" : round == 3 ? "5" : "128";
       try (TestServer shoal = TestServer.start("zset-max-listpack-entries", entries);
           RespConnection ours = new RespConnection(shoal.port());
           RespConnection theirs = new RespConnection(redis.port())) {
-        String protocol = round == 1 ? "3" : "2";
+        String protocol = round % 2 == 1 ? "3" : "2";
         ours.call("HELLO", protocol);
         theirs.call("HELLO", protocol);
         theirs.call("FLUSHALL");
