@@ -166,7 +166,13 @@ final class ZSetAlgebra {
 
   private static void union(ZSetValue[] sources, double[] weights, Aggregate aggregate, ZSetValue result) {
     Map<MemberKey, double[]> scores = new LinkedHashMap<>();
-    for (int i = 0; i < sources.length; i++) {
+    // Smallest input first, as Redis sorts its inputs; it decides which of 0 and -0 survives.
+    Integer[] order = new Integer[sources.length];
+    for (int k = 0; k < sources.length; k++) {
+      order[k] = k;
+    }
+    Arrays.sort(order, Comparator.comparingLong(k -> sources[k] == null ? 0 : sources[k].length()));
+    for (int i : order) {
       if (sources[i] == null) {
         continue;
       }
