@@ -113,7 +113,8 @@ public final class ZPopCommands {
    * Pops up to {@code count} entries from the low (or high, when {@code max}) end of the set at
    * {@code key} and writes the reply in the given shape. Returns false, writing nothing, when the
    * key holds no sorted set: a blocking wrapper then keeps waiting. Throws WRONGTYPE for another
-   * type. Fires the zpopmin/zpopmax notification and "del" when the set empties.
+   * type. Fires the zpopmin/zpopmax notification and "del" when the set empties. The SINGLE and
+   * KEY_MEMBER_SCORE shapes pop one entry whatever {@code count} says.
    */
   public static boolean popAndReply(CommandContext c, byte[] key, boolean max, long count, Shape shape) {
     ZSetValue set = ZSets.get(c, key);
@@ -121,7 +122,9 @@ public final class ZPopCommands {
       return false;
     }
     long length = set.length();
-    long taken = Math.min(count, length);
+    // The single-entry shapes cannot show more than one entry, so they never pop more.
+    boolean single = shape == Shape.SINGLE || shape == Shape.KEY_MEMBER_SCORE;
+    long taken = Math.min(single ? 1 : count, length);
     List<ZSets.Entry> popped = new ArrayList<>((int) Math.min(taken, 1024));
     long start = max ? length - taken : 0;
     set.visit(start, start + taken - 1, max, (member, score) -> popped.add(new ZSets.Entry(member, score)));
