@@ -233,6 +233,9 @@ public final class ZSetValue extends CollectionValue {
   @Override
   public ZSetValue copy() {
     ZSetValue copy = new ZSetValue(maxListpackEntries, maxListpackValue);
+    if (list != null) {
+      copy.convertToSkipList(); // A copy keeps the encoding, as Redis's zsetDup does.
+    }
     forEach((member, score) -> copy.insert(member.clone(), score));
     return copy;
   }

@@ -131,5 +131,11 @@ class ZSetValueTest {
     copy.insert(bytes("b"), 2);
     assertThat(set.length()).isEqualTo(1);
     assertThat(copy.length()).isEqualTo(2);
+    ZSetValue skipList = new ZSetValue(0, 64);
+    skipList.insert(bytes("a"), 1);
+    ZSetValue skipListCopy = skipList.copy();
+    assertThat(skipListCopy.encoding()).isEqualTo("skiplist");
+    assertThat(skipListCopy.score(bytes("a"))).isEqualTo(1.0);
+    assertThat(skipListCopy.memoryBytes()).isGreaterThan(skipList.memoryBytes() - 12 * 32);
   }
 }
