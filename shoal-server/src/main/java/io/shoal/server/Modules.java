@@ -13,9 +13,9 @@ final class Modules {
   static List<ServerModule> all() {
     return List.of(
         new io.shoal.server.command.connection.ConnectionCommands(),
-        new io.shoal.server.command.string.StringCommands(),
         new io.shoal.server.command.zset.SortedSetCommands(),
-        new io.shoal.server.command.hyperloglog.HyperLogLogCommands()
+        new io.shoal.server.command.hyperloglog.HyperLogLogCommands(),
+        new io.shoal.server.command.string.StringCommands()
     );
   }
 }
