@@ -33,6 +33,9 @@ public final class SkipList {
   }
 
   private final Node header = new Node(MAX_LEVEL, 0, null);
+  /** Search-path scratch reused by every update; the list is only touched under its slot lock. */
+  private final Node[] update = new Node[MAX_LEVEL];
+  private final long[] rankAtLevel = new long[MAX_LEVEL];
   private Node tail;
   private long length;
   private int level = 1;
@@ -79,8 +82,8 @@ public final class SkipList {
 
   /** Inserts an entry whose member is not in the list; returns how many levels its node has. */
   public int insert(double score, byte[] member) {
-    Node[] update = new Node[MAX_LEVEL];
-    long[] rank = new long[MAX_LEVEL];
+    Node[] update = this.update;
+    long[] rank = rankAtLevel;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -121,7 +124,7 @@ public final class SkipList {
 
   /** Removes the entry; returns the removed node's level count, or 0 if it was not found. */
   public int delete(double score, byte[] member) {
-    Node[] update = new Node[MAX_LEVEL];
+    Node[] update = this.update;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, score, member) < 0) {
@@ -227,7 +230,7 @@ public final class SkipList {
 
   /** Deletes the entries with ranks {@code start..end}, telling {@code removed} about each. */
   public void deleteRange(long start, long end, Removal removed) {
-    Node[] update = new Node[MAX_LEVEL];
+    Node[] update = this.update;
     long traversed = 0;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
