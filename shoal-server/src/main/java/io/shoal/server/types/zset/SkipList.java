@@ -82,6 +82,15 @@ public final class SkipList {
 
   /** Inserts an entry whose member is not in the list; returns how many levels its node has. */
   public int insert(double score, byte[] member) {
+    Node node = new Node(randomLevel(), score, member);
+    link(node);
+    return node.forward.length;
+  }
+
+  /** Links a node that is in no list at its place in the order (zslInsert's body). */
+  private void link(Node node) {
+    double score = node.score;
+    byte[] member = node.member;
     Node[] update = this.update;
     long[] rank = rankAtLevel;
     Node x = header;
@@ -93,7 +102,7 @@ public final class SkipList {
       }
       update[i] = x;
     }
-    int levels = randomLevel();
+    int levels = node.forward.length;
     if (levels > level) {
       for (int i = level; i < levels; i++) {
         rank[i] = 0;
@@ -102,7 +111,6 @@ public final class SkipList {
       }
       level = levels;
     }
-    Node node = new Node(levels, score, member);
     for (int i = 0; i < levels; i++) {
       node.forward[i] = update[i].forward[i];
       update[i].forward[i] = node;
@@ -119,7 +127,31 @@ public final class SkipList {
       tail = node;
     }
     length++;
-    return levels;
+  }
+
+  /**
+   * Moves an entry to a new score, as zslUpdateScore: in place when it keeps its position,
+   * otherwise unlinked and relinked as the same node, so an update allocates nothing. The entry
+   * must be in the list with score {@code current}.
+   */
+  public void updateScore(double current, byte[] member, double score) {
+    Node[] update = this.update;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, current, member) < 0) {
+        x = x.forward[i];
+      }
+      update[i] = x;
+    }
+    x = x.forward[0];
+    if ((x.backward == null || compare(x.backward.score, x.backward.member, score, member) < 0)
+        && (x.forward[0] == null || compare(x.forward[0].score, x.forward[0].member, score, member) > 0)) {
+      x.score = score;
+      return;
+    }
+    unlink(x, update);
+    x.score = score;
+    link(x);
   }
 
   /** Removes the entry; returns the removed node's level count, or 0 if it was not found. */

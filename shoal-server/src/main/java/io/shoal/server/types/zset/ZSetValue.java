@@ -113,10 +113,8 @@ public final class ZSetValue extends CollectionValue {
   /** Changes the score of a member that is in the set with score {@code current}. */
   public void update(byte[] member, double current, double score) {
     if (list != null) {
-      int removed = list.delete(current, member);
-      int added = list.insert(score, member);
+      list.updateScore(current, member, score);
       map.put(member, score);
-      memoryBytes += SKIPLIST_LEVEL_BYTES * (added - removed);
       return;
     }
     byte[] stored = members[indexOf(member)];

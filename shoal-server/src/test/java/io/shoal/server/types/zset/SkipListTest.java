@@ -31,8 +31,19 @@ class SkipListTest {
         double score = random.nextInt(50);
         byte[] member = bytes("m" + random.nextInt(300));
         Item item = new Item(score, member);
-        int operation = random.nextInt(10);
-        if (operation < 6) {
+        int operation = random.nextInt(12);
+        if (operation >= 10) {
+          Item existing = model.isEmpty() ? null : new ArrayList<>(model).get(random.nextInt(model.size()));
+          if (existing != null) {
+            double moved = operation == 10 ? existing.score() : random.nextInt(50);
+            Item target = new Item(moved, existing.member());
+            if (!model.contains(target) || moved == existing.score()) {
+              model.remove(existing);
+              model.add(target);
+              list.updateScore(existing.score(), existing.member(), moved);
+            }
+          }
+        } else if (operation < 6) {
           if (!model.contains(item)) {
             model.add(item);
             assertThat(list.insert(score, member)).isBetween(1, SkipList.MAX_LEVEL);
