@@ -28,7 +28,9 @@ final class Modules {
         new io.shoal.server.command.server.DebugCommand(),
         new io.shoal.server.command.hash.HashCommands(),
         new io.shoal.server.command.set.SetCommands(),
-        new io.shoal.server.command.list.ListCommands()
+        new io.shoal.server.command.list.ListCommands(),
+        new io.shoal.server.command.zset.SortedSetCommands(),
+        new io.shoal.server.command.hyperloglog.HyperLogLogCommands()
     );
   }
 }
