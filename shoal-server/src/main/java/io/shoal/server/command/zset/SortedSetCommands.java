@@ -34,6 +34,7 @@ public final class SortedSetCommands implements ServerModule {
     write(server, "zremrangebyrank", 4, ZSetWriteCommands::zremrangebyrank, "Removes members in a sorted set within a range of indexes.", "2.0.0", "O(log(N)+M)", false);
     write(server, "zremrangebyscore", 4, ZSetWriteCommands::zremrangebyscore, "Removes members in a sorted set within a range of scores.", "1.2.0", "O(log(N)+M)", false);
     write(server, "zremrangebylex", 4, ZSetWriteCommands::zremrangebylex, "Removes members in a sorted set within a lexicographical range.", "2.8.9", "O(log(N)+M)", false);
+    BlockingZSetCommands.install(server);
     write(server, "zpopmin", -2, ZPopCommands::zpopmin, "Returns the lowest-scoring members from a sorted set after removing them.", "5.0.0", "O(log(N)*M)", false, FAST);
     write(server, "zpopmax", -2, ZPopCommands::zpopmax, "Returns the highest-scoring members from a sorted set after removing them.", "5.0.0", "O(log(N)*M)", false, FAST);
 
