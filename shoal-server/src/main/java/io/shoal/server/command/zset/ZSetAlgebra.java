@@ -66,6 +66,17 @@ final class ZSetAlgebra {
     };
   }
 
+  /** A sorted set, or a plain set read as a sorted set whose scores are all 1 (Redis accepts both). */
+  private static ZSetValue sourceOf(CommandContext c, byte[] key) {
+    Object value = c.db().get(key);
+    if (value instanceof io.shoal.server.types.set.SetValue set) {
+      ZSetValue scored = new ZSetValue(0, 0);
+      set.forEach(member -> scored.insert(member, 1));
+      return scored;
+    }
+    return ZSets.get(c, key);
+  }
+
   private static void run(CommandContext c, int numKeysIndex, Operation operation, boolean store, boolean cardinality) {
     long numKeys = c.argLong(numKeysIndex);
     if (numKeys < 1) {
@@ -77,7 +88,7 @@ final class ZSetAlgebra {
     int count = (int) numKeys;
     ZSetValue[] sources = new ZSetValue[count];
     for (int i = 0; i < count; i++) {
-      sources[i] = ZSets.get(c, c.arg(numKeysIndex + 1 + i));
+      sources[i] = sourceOf(c, c.arg(numKeysIndex + 1 + i));
     }
     double[] weights = new double[count];
     Arrays.fill(weights, 1);
