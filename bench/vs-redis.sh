@@ -32,6 +32,15 @@ TESTS=(
   "GET|-t get"
   "INCR|-t incr"
   "MSET (10 keys)|-t mset"
+  "LPUSH|-t lpush"
+  "LPOP|-t lpop"
+  "SADD|-t sadd"
+  "HSET|-t hset"
+  "SPOP|-t spop"
+  "ZADD|-t zadd"
+  "ZPOPMIN|-t zpopmin"
+  "LRANGE_100|-t lrange_100"
+  "LRANGE_600|-t lrange_600"
 )
 
 for tool in "$REDIS_SERVER" redis-benchmark redis-cli; do

@@ -29,6 +29,8 @@ final class Modules {
         new io.shoal.server.command.hash.HashCommands(),
         new io.shoal.server.command.set.SetCommands(),
         new io.shoal.server.command.list.ListCommands(),
+        new io.shoal.server.command.zset.SortedSetCommands(),
+        new io.shoal.server.command.hyperloglog.HyperLogLogCommands(),
         new io.shoal.server.persistence.Persistence(),
         new io.shoal.server.command.persistence.PersistenceCommands()
     );

@@ -12,6 +12,7 @@ import io.shoal.server.types.hash.HashValue;
 import io.shoal.server.types.list.ListValue;
 import io.shoal.server.types.set.SetLimits;
 import io.shoal.server.types.set.SetValue;
+import io.shoal.server.types.zset.ZSetValue;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,6 +72,39 @@ final class TypeCodecs {
           List<byte[]> items = new ArrayList<>(list.size());
           list.forEach(items::add);
           return RdbCollection.of(ValueType.LIST, items);
+        }
+      });
+    }
+    Setting zsetEntries = server.settings().find("zset-max-listpack-entries");
+    Setting zsetValue = server.settings().find("zset-max-listpack-value");
+    if (zsetEntries != null && zsetValue != null) {
+      codecs.register(ValueType.ZSET, new CollectionCodec() {
+        @Override
+        public CollectionValue build(RdbCollection decoded) {
+          List<byte[]> members = decoded.elements();
+          long longest = 0;
+          for (byte[] member : members) {
+            longest = Math.max(longest, member.length);
+          }
+          ZSetValue zset = ZSetValue.forSize(zsetEntries.asLong(), zsetValue.asLong(), members.size(), longest);
+          for (int i = 0; i < members.size(); i++) {
+            if (zset.score(members.get(i)) == null) {
+              zset.insert(members.get(i), decoded.scores()[i]);
+            }
+          }
+          return zset;
+        }
+
+        @Override
+        public RdbCollection flatten(CollectionValue value) {
+          ZSetValue zset = (ZSetValue) value;
+          List<byte[]> members = new ArrayList<>((int) zset.length());
+          double[] scores = new double[(int) zset.length()];
+          zset.forEach((member, score) -> {
+            scores[members.size()] = score;
+            members.add(member);
+          });
+          return new RdbCollection(ValueType.ZSET, members, scores);
         }
       });
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
- * Shoal's own hash, set and list values through RDB files and DUMP payloads, against Debian's
- * redis-server: read back with HGETALL, SMEMBERS and LRANGE on both sides, encodings as Redis chooses.
+ * Shoal's own hash, set, list and sorted-set values through RDB files and DUMP payloads, against Debian's
+ * redis-server: read back with HGETALL, SMEMBERS, LRANGE and ZRANGE WITHSCORES on both sides, encodings as Redis chooses.
  */
 class TypeRoundTripTest {
   private static void fill(Jedis jedis) {
@@ -37,6 +37,10 @@ class TypeRoundTripTest {
       jedis.rpush("l:big", i % 3 == 0 ? Integer.toString(i - 350) : "element-" + i);
     }
     jedis.rpush("l:huge", "x".repeat(20_000), "y");
+    jedis.zadd("z:small", Map.of("a", 1.5, "top", Double.POSITIVE_INFINITY, "bottom", Double.NEGATIVE_INFINITY, "b", 1.5));
+    for (int i = 0; i < 300; i++) {
+      jedis.zadd("z:big", i * 0.25 - 10, "m" + i);
+    }
   }
 
   private static Map<String, String> read(Jedis jedis) {
@@ -47,6 +51,7 @@ class TypeRoundTripTest {
         case "hash" -> result.put(key, new TreeMap<>(jedis.hgetAll(key)).toString());
         case "set" -> result.put(key, new TreeSet<>(jedis.smembers(key)).toString());
         case "list" -> result.put(key, jedis.lrange(key, 0, -1).toString());
+        case "zset" -> result.put(key, jedis.zrangeWithScores(key, 0, -1).toString());
         default -> throw new AssertionError(key);
       }
     }
@@ -54,7 +59,7 @@ class TypeRoundTripTest {
   }
 
   @Test
-  void hashesSetsAndListsCrossRdbAndDumpBothWays(@TempDir Path dir) throws Exception {
+  void everyTypeCrossesRdbAndDumpBothWays(@TempDir Path dir) throws Exception {
     assumeTrue(RealRedis.available());
     Map<String, String> expected;
     Map<String, byte[]> redisDumps = new TreeMap<>();
@@ -66,7 +71,7 @@ class TypeRoundTripTest {
       }
       jedis.save();
     }
-    assertThat(expected).hasSize(9);
+    assertThat(expected).hasSize(11);
     Path shoalDir = Files.createDirectories(dir.resolve("shoal"));
     Files.copy(dir.resolve("redis.rdb"), shoalDir.resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
     Map<String, byte[]> shoalDumps = new TreeMap<>();
@@ -78,6 +83,8 @@ class TypeRoundTripTest {
       assertThat(jedis.objectEncoding("h:big")).isEqualTo("hashtable");
       assertThat(jedis.objectEncoding("l:small")).isEqualTo("listpack");
       assertThat(jedis.objectEncoding("l:huge")).isEqualTo("quicklist");
+      assertThat(jedis.objectEncoding("z:small")).isEqualTo("listpack");
+      assertThat(jedis.objectEncoding("z:big")).isEqualTo("skiplist");
       jedis.flushAll();
       for (Map.Entry<String, byte[]> dump : redisDumps.entrySet()) {
         jedis.restore(dump.getKey(), 0, dump.getValue());

@@ -1,0 +1,302 @@
+package io.shoal.server.types.zset;
+
+import io.shoal.server.keyspace.CollectionValue;
+import io.shoal.server.keyspace.MemorySize;
+import io.shoal.server.keyspace.ValueType;
+import java.util.Arrays;
+
+/**
+ * A sorted set, in one of Redis's two encodings. Small sets are "listpack": two parallel arrays
+ * kept sorted by (score, member), where a linear scan beats any pointer structure and costs ~16
+ * bytes per entry beyond the member. Once a set holds more than {@code zset-max-listpack-entries}
+ * entries, or a member longer than {@code zset-max-listpack-value} bytes, it converts for good to
+ * "skiplist": a {@link SkipList} for order and rank plus a {@link MemberTable} from member to score
+ * for O(1) ZSCORE and cursor scans, as Redis's {@code zset} struct pairs a zskiplist with a dict.
+ * Redis never converts back in place, nor does this.
+ *
+ * <p>Ranks are 0-based in ascending (score, member) order; members compare as unsigned bytes.
+ * Callers must check membership before {@link #insert} and use {@link #update} for members that
+ * are present. Persistence can iterate with {@link #forEach} (ascending) and rebuild with
+ * {@link #insert}; {@link #encoding()} tells which encoding a set has.
+ */
+public final class ZSetValue extends CollectionValue {
+  private static final long BASE_BYTES = 64;
+  private static final long LISTPACK_ENTRY_BYTES = 16;
+  private static final long SKIPLIST_ENTRY_BYTES = 112;
+  private static final long SKIPLIST_LEVEL_BYTES = 12;
+
+  private final int maxListpackEntries;
+  private final int maxListpackValue;
+  private byte[][] members;
+  private double[] scores;
+  private int size;
+  private SkipList list;
+  private MemberTable map;
+  private long memoryBytes = BASE_BYTES;
+
+  /** An empty listpack-encoded set that converts past the given limits. */
+  public ZSetValue(long maxListpackEntries, long maxListpackValue) {
+    this.maxListpackEntries = (int) Math.min(maxListpackEntries, Integer.MAX_VALUE);
+    this.maxListpackValue = (int) Math.min(maxListpackValue, Integer.MAX_VALUE);
+    this.members = new byte[4][];
+    this.scores = new double[4];
+  }
+
+  /**
+   * A set for {@code sizeHint} members of which the longest has {@code longestMember} bytes: a
+   * skip list from the start when they would not fit a listpack, as Redis's zsetTypeCreate
+   * decides for ZADD on a new key (even if some of the pairs turn out to be duplicates).
+   */
+  public static ZSetValue forSize(long maxListpackEntries, long maxListpackValue, long sizeHint, long longestMember) {
+    ZSetValue set = new ZSetValue(maxListpackEntries, maxListpackValue);
+    if (sizeHint > maxListpackEntries || longestMember > maxListpackValue) {
+      set.convertToSkipList();
+    }
+    return set;
+  }
+
+  @Override
+  public ValueType type() {
+    return ValueType.ZSET;
+  }
+
+  @Override
+  public String encoding() {
+    return list == null ? "listpack" : "skiplist";
+  }
+
+  @Override
+  public long memoryBytes() {
+    return memoryBytes;
+  }
+
+  @Override
+  public long length() {
+    return list == null ? size : list.length();
+  }
+
+  /** The score of a member, or null. */
+  public Double score(byte[] member) {
+    if (list != null) {
+      return map.get(member);
+    }
+    int index = indexOf(member);
+    return index < 0 ? null : scores[index];
+  }
+
+  /** Adds a member that is not in the set. */
+  public void insert(byte[] member, double score) {
+    if (list == null && (size + 1 > maxListpackEntries || member.length > maxListpackValue)) {
+      convertToSkipList();
+    }
+    if (list != null) {
+      int levels = list.insert(score, member);
+      map.put(member, score);
+      memoryBytes += skipListEntryBytes(member, levels);
+      return;
+    }
+    // A listpack stores scores as text, and Redis writes -0 there as integer 0.
+    score = score == 0 ? 0.0 : score;
+    int at = insertionPoint(score, member);
+    if (size == members.length) {
+      members = Arrays.copyOf(members, size * 2);
+      scores = Arrays.copyOf(scores, size * 2);
+    }
+    System.arraycopy(members, at, members, at + 1, size - at);
+    System.arraycopy(scores, at, scores, at + 1, size - at);
+    members[at] = member;
+    scores[at] = score;
+    size++;
+    memoryBytes += MemorySize.ofBytes(member) + LISTPACK_ENTRY_BYTES;
+  }
+
+  /** Changes the score of a member that is in the set with score {@code current}. */
+  public void update(byte[] member, double current, double score) {
+    if (list != null) {
+      list.updateScore(current, member, score);
+      map.put(member, score);
+      return;
+    }
+    byte[] stored = members[indexOf(member)];
+    remove(member);
+    insert(stored, score);
+  }
+
+  /** Removes a member; false if it was absent. */
+  public boolean remove(byte[] member) {
+    if (list != null) {
+      Double score = map.remove(member);
+      if (score == null) {
+        return false;
+      }
+      int levels = list.delete(score, member);
+      memoryBytes -= skipListEntryBytes(member, levels);
+      return true;
+    }
+    int index = indexOf(member);
+    if (index < 0) {
+      return false;
+    }
+    removeAt(index);
+    return true;
+  }
+
+  /** The 0-based ascending rank of a member, or -1 if absent. */
+  public long rank(byte[] member) {
+    if (list != null) {
+      Double score = map.get(member);
+      return score == null ? -1 : list.rank(score, member);
+    }
+    return indexOf(member);
+  }
+
+  /** How many entries, from the lowest, pass a prefix test: the rank where a range begins. */
+  public long countWhile(ElementTest test) {
+    if (list != null) {
+      return list.countWhile(test);
+    }
+    int count = 0;
+    while (count < size && test.test(scores[count], members[count])) {
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * Visits ranks {@code start..end} (inclusive, 0 <= start <= end < length), ascending, or from
+   * {@code end} down to {@code start} when {@code reverse}.
+   */
+  public void visit(long start, long end, boolean reverse, EntryVisitor visitor) {
+    if (list != null) {
+      list.visit(start, end, reverse, visitor);
+      return;
+    }
+    if (reverse) {
+      for (int i = (int) end; i >= start; i--) {
+        visitor.visit(members[i], scores[i]);
+      }
+    } else {
+      for (int i = (int) start; i <= end; i++) {
+        visitor.visit(members[i], scores[i]);
+      }
+    }
+  }
+
+  /** Every entry in ascending order: the iteration persistence and set algebra use. */
+  public void forEach(EntryVisitor visitor) {
+    if (length() > 0) {
+      visit(0, length() - 1, false, visitor);
+    }
+  }
+
+  /**
+   * One step of ZSCAN over a skip-list set: visits the members of one hash bucket and returns the
+   * next cursor, 0 at the end. Not for listpack sets, which ZSCAN returns whole.
+   */
+  public long scanStep(long cursor, EntryVisitor visitor) {
+    return map.scan(cursor, visitor);
+  }
+
+  /** The member at a 0-based rank (0 <= rank < length). */
+  public byte[] memberAt(long rank) {
+    return list != null ? list.nodeAt(rank).member : members[(int) rank];
+  }
+
+  /** The score at a 0-based rank (0 <= rank < length). */
+  public double scoreAt(long rank) {
+    return list != null ? list.nodeAt(rank).score : scores[(int) rank];
+  }
+
+  /** Removes ranks {@code start..end} (within bounds), visiting each removed entry in order. */
+  public void removeRange(long start, long end, EntryVisitor removed) {
+    if (list != null) {
+      list.deleteRange(start, end, (member, score, levels) -> {
+        map.remove(member);
+        memoryBytes -= skipListEntryBytes(member, levels);
+        removed.visit(member, score);
+      });
+      return;
+    }
+    for (int i = (int) start; i <= end; i++) {
+      removed.visit(members[i], scores[i]);
+      memoryBytes -= MemorySize.ofBytes(members[i]) + LISTPACK_ENTRY_BYTES;
+    }
+    int count = (int) (end - start + 1);
+    System.arraycopy(members, (int) end + 1, members, (int) start, size - (int) end - 1);
+    System.arraycopy(scores, (int) end + 1, scores, (int) start, size - (int) end - 1);
+    size -= count;
+    Arrays.fill(members, size, size + count, null);
+  }
+
+  @Override
+  public ZSetValue copy() {
+    ZSetValue copy = new ZSetValue(maxListpackEntries, maxListpackValue);
+    if (list != null) {
+      copy.convertToSkipList(); // A copy keeps the encoding, as Redis's zsetDup does.
+    }
+    forEach((member, score) -> copy.insert(member.clone(), score));
+    return copy;
+  }
+
+  private int indexOf(byte[] member) {
+    for (int i = 0; i < size; i++) {
+      if (Arrays.equals(members[i], member)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private int insertionPoint(double score, byte[] member) {
+    int low = 0;
+    int high = size;
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (SkipList.compare(scores[middle], members[middle], score, member) < 0) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low;
+  }
+
+  private void removeAt(int index) {
+    memoryBytes -= MemorySize.ofBytes(members[index]) + LISTPACK_ENTRY_BYTES;
+    System.arraycopy(members, index + 1, members, index, size - index - 1);
+    System.arraycopy(scores, index + 1, scores, index, size - index - 1);
+    size--;
+    members[size] = null;
+  }
+
+  private void convertToSkipList() {
+    list = new SkipList(System.identityHashCode(this) * 0x9E3779B97F4A7C15L + 1);
+    map = new MemberTable(System.identityHashCode(this) * 0xC2B2AE3D27D4EB4FL);
+    memoryBytes = BASE_BYTES;
+    for (int i = 0; i < size; i++) {
+      int levels = list.insert(scores[i], members[i]);
+      map.put(members[i], scores[i]);
+      memoryBytes += skipListEntryBytes(members[i], levels);
+    }
+    members = null;
+    scores = null;
+    size = 0;
+  }
+
+  private static long skipListEntryBytes(byte[] member, int levels) {
+    return MemorySize.ofBytes(member) + SKIPLIST_ENTRY_BYTES + SKIPLIST_LEVEL_BYTES * levels;
+  }
+
+  /** Checks the skip list's invariants and that map and list agree; for tests. */
+  public boolean invariantsHold() {
+    if (list == null) {
+      for (int i = 1; i < size; i++) {
+        if (SkipList.compare(scores[i - 1], members[i - 1], scores[i], members[i]) >= 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return list.invariantsHold() && map.size() == list.length();
+  }
+}

@@ -1,0 +1,141 @@
+package io.shoal.server.types.zset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shoal.server.keyspace.ValueType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class ZSetValueTest {
+  static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void convertsToSkipListPastTheEntryLimit() {
+    ZSetValue set = new ZSetValue(3, 64);
+    set.insert(bytes("a"), 1);
+    set.insert(bytes("b"), 2);
+    set.insert(bytes("c"), 3);
+    assertThat(set.encoding()).isEqualTo("listpack");
+    set.insert(bytes("d"), 0);
+    assertThat(set.encoding()).isEqualTo("skiplist");
+    assertThat(set.type()).isEqualTo(ValueType.ZSET);
+    assertThat(set.memberAt(0)).isEqualTo(bytes("d"));
+    assertThat(set.rank(bytes("c"))).isEqualTo(3);
+    assertThat(set.invariantsHold()).isTrue();
+  }
+
+  @Test
+  void convertsToSkipListForALongMember() {
+    ZSetValue set = new ZSetValue(128, 4);
+    set.insert(bytes("abcd"), 1);
+    assertThat(set.encoding()).isEqualTo("listpack");
+    set.insert(bytes("abcde"), 1);
+    assertThat(set.encoding()).isEqualTo("skiplist");
+  }
+
+  @Test
+  void listpackStoresNegativeZeroAsZeroAndSkipListKeepsIt() {
+    ZSetValue listpack = new ZSetValue(128, 64);
+    listpack.insert(bytes("a"), -0.0);
+    assertThat(1 / listpack.score(bytes("a"))).isPositive();
+    ZSetValue skiplist = new ZSetValue(0, 64);
+    skiplist.insert(bytes("a"), -0.0);
+    assertThat(1 / skiplist.score(bytes("a"))).isNegative();
+  }
+
+  @Test
+  void bothEncodingsBehaveLikeAMapUnderRandomOperations() {
+    for (int limit : new int[] {0, 8, 128}) {
+      Random random = new Random(limit);
+      ZSetValue set = new ZSetValue(limit, 64);
+      TreeMap<String, Double> model = new TreeMap<>();
+      for (int step = 0; step < 3000; step++) {
+        String member = "m" + random.nextInt(60);
+        double score = random.nextInt(20);
+        switch (random.nextInt(4)) {
+          case 0, 1 -> {
+            Double current = set.score(bytes(member));
+            if (current == null) {
+              set.insert(bytes(member), score);
+            } else {
+              set.update(bytes(member), current, score);
+            }
+            model.put(member, score);
+          }
+          case 2 -> assertThat(set.remove(bytes(member))).isEqualTo(model.remove(member) != null);
+          default -> {
+            if (set.length() > 0) {
+              long start = random.nextInt((int) set.length());
+              long end = Math.min(set.length() - 1, start + random.nextInt(4));
+              set.removeRange(start, end, (m, s) -> model.remove(new String(m, StandardCharsets.UTF_8)));
+            }
+          }
+        }
+        assertThat(set.length()).isEqualTo(model.size());
+        assertThat(set.invariantsHold()).isTrue();
+      }
+      List<String> ordered = new ArrayList<>();
+      set.forEach((member, score) -> {
+        ordered.add(new String(member, StandardCharsets.UTF_8));
+        assertThat(score).isEqualTo(model.get(new String(member, StandardCharsets.UTF_8)));
+      });
+      List<String> expected = new ArrayList<>(model.keySet());
+      expected.sort((a, b) -> {
+        int byScore = Double.compare(model.get(a), model.get(b));
+        return byScore != 0 ? byScore : a.compareTo(b);
+      });
+      assertThat(ordered).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void memoryEstimateReturnsToItsStartWhenEmptiedAndGrowsWithContent() {
+    for (int limit : new int[] {0, 128}) {
+      ZSetValue set = new ZSetValue(limit, 64);
+      long empty = set.memoryBytes();
+      for (int i = 0; i < 100; i++) {
+        set.insert(bytes("member-" + i), i);
+      }
+      long full = set.memoryBytes();
+      assertThat(full).isGreaterThan(empty + 100 * 24);
+      for (int i = 0; i < 50; i++) {
+        set.update(bytes("member-" + i), i, -i);
+      }
+      set.removeRange(0, 9, (m, s) -> { });
+      for (int i = 0; i < 100; i++) {
+        set.remove(bytes("member-" + i));
+      }
+      assertThat(set.length()).isZero();
+      assertThat(set.memoryBytes()).isEqualTo(empty);
+    }
+  }
+
+  @Test
+  void sizeHintsChooseTheEncodingUpFrontAsZaddOnANewKeyDoes() {
+    assertThat(ZSetValue.forSize(128, 64, 128, 64).encoding()).isEqualTo("listpack");
+    assertThat(ZSetValue.forSize(128, 64, 129, 1).encoding()).isEqualTo("skiplist");
+    assertThat(ZSetValue.forSize(128, 64, 1, 65).encoding()).isEqualTo("skiplist");
+  }
+
+  @Test
+  void copyIsDeep() {
+    ZSetValue set = new ZSetValue(128, 64);
+    set.insert(bytes("a"), 1);
+    ZSetValue copy = set.copy();
+    copy.insert(bytes("b"), 2);
+    assertThat(set.length()).isEqualTo(1);
+    assertThat(copy.length()).isEqualTo(2);
+    ZSetValue skipList = new ZSetValue(0, 64);
+    skipList.insert(bytes("a"), 1);
+    ZSetValue skipListCopy = skipList.copy();
+    assertThat(skipListCopy.encoding()).isEqualTo("skiplist");
+    assertThat(skipListCopy.score(bytes("a"))).isEqualTo(1.0);
+    assertThat(skipListCopy.memoryBytes()).isGreaterThan(skipList.memoryBytes() - 12 * 32);
+  }
+}
