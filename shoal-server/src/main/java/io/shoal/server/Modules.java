@@ -13,7 +13,8 @@ final class Modules {
   static List<ServerModule> all() {
     return List.of(
         new io.shoal.server.command.connection.ConnectionCommands(),
-        new io.shoal.server.command.string.StringCommands()
+        new io.shoal.server.command.string.StringCommands(),
+        new io.shoal.server.cluster.ClusterModule()
     );
   }
 }
