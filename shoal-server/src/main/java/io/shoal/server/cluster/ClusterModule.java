@@ -198,7 +198,7 @@ public final class ClusterModule implements ServerModule {
 
   private void handle(ClusterEvent event) {
     if (!(event instanceof ClusterEvent.ApplicationStateChanged)) {
-      LOG.log(System.Logger.Level.INFO, "membership: {0}", event);
+      LOG.log(System.Logger.Level.DEBUG, "membership: {0}", event);
     }
     try {
       if (event instanceof ClusterEvent.MemberUp up) {
@@ -361,7 +361,6 @@ public final class ClusterModule implements ServerModule {
     if (next != null) {
       meeting = next;
       meetingSinceMillis = server.nowMillis();
-      LOG.log(System.Logger.Level.INFO, "meeting {0}; members {1}", next, current.members());
       current.meet(next);
     }
   }
