@@ -260,8 +260,62 @@ class ClusterModeTest {
     }
   }
 
+  /** MGET and DEL stand-ins, registered on the test nodes only if their families are not built yet. */
+  private void registerMultiKeyCommandsIfMissing() {
+    for (TestServer node : nodes) {
+      var server = node.server();
+      if (server.commands().lookup("mget") == null) {
+        server.register(io.shoal.server.command.CommandSpec.builder("mget", -2)
+            .flags(io.shoal.server.command.CommandFlag.READONLY).keys(1, -1, 1).handler(c -> {
+              c.reply().array(c.argc() - 1);
+              for (int i = 1; i < c.argc(); i++) {
+                Object value = c.db().get(c.arg(i));
+                if (value instanceof byte[] bytes) {
+                  c.reply().bulk(bytes);
+                } else {
+                  c.reply().nullBulk();
+                }
+              }
+            }).build());
+      }
+      if (server.commands().lookup("del") == null) {
+        server.register(io.shoal.server.command.CommandSpec.builder("del", -2)
+            .flags(io.shoal.server.command.CommandFlag.WRITE).keys(1, -1, 1).handler(c -> {
+              long removed = 0;
+              for (int i = 1; i < c.argc(); i++) {
+                removed += c.db().remove(c.arg(i)) ? 1 : 0;
+              }
+              c.reply().integer(removed);
+            }).build());
+      }
+    }
+  }
+
   @Test
   @Order(6)
+  void proxySplitsAndMergesMultiKeyCommands() {
+    registerMultiKeyCommandsIfMissing();
+    try (Jedis plain = new Jedis("127.0.0.1", basePort + 1002, 10_000)) {
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        keys.add("key:" + i);
+      }
+      keys.add("missing-key");
+      List<String> values = plain.mget(keys.toArray(String[]::new));
+      for (int i = 0; i < 30; i++) {
+        assertThat(values.get(i)).isEqualTo("value:" + i);
+      }
+      assertThat(values.get(30)).isNull();
+      assertThat(plain.del("key:0", "key:1", "key:2", "missing-key")).isEqualTo(3);
+      assertThat(plain.get("key:1")).isNull();
+    }
+    try (Jedis direct = nodes.get(0).jedis()) {
+      assertThatThrownBy(() -> direct.mget("key:5", "key:6")).hasMessage(RedirectGate.CROSSSLOT);
+    }
+  }
+
+  @Test
+  @Order(7)
   void restartOfEveryNodeKeepsTheSlotMap() throws Exception {
     String before = slotMap(nodes.get(0));
     for (int i = 0; i < nodes.size(); i++) {
@@ -284,7 +338,7 @@ class ClusterModeTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aKilledNodeFailsTheClusterWithinTheTimeout() throws Exception {
     TestServer victim = nodes.get(2);
     victim.close();
