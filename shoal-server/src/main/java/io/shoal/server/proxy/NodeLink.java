@@ -32,6 +32,7 @@ final class NodeLink {
   private final ArrayDeque<Request> pending = new ArrayDeque<>();
   private final ArrayDeque<CompletableFuture<byte[]>> inFlight = new ArrayDeque<>();
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
   NodeLink(EventLoopGroup group, String host, int port) {
     Bootstrap bootstrap = new Bootstrap().group(group)
@@ -68,14 +69,16 @@ final class NodeLink {
       }
       pending.add(new Request(request, reply));
     }
-    if (connected.isSuccess()) {
-      Channel channel = connected.channel();
-      channel.eventLoop().execute(this::drain);
+    if (connected.isSuccess() && drainScheduled.compareAndSet(false, true)) {
+      // One drain task writes and flushes every request queued meanwhile: a pipeline of
+      // requests costs one task and one flush, not one each.
+      connected.channel().eventLoop().execute(this::drain);
     }
     return reply;
   }
 
   private void drain() {
+    drainScheduled.set(false);
     Channel channel = connected.channel();
     boolean wrote = false;
     while (true) {

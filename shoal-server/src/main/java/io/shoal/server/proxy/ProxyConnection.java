@@ -42,6 +42,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private ByteBuf buffer;
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
   private ChannelHandlerContext context;
+  private boolean flushScheduled;
 
   ProxyConnection(ProxyServer proxy) {
     this.proxy = proxy;
@@ -91,7 +92,18 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
 
   private void respond(CompletableFuture<byte[]> reply) {
     tail = tail.thenCombine(reply.exceptionally(t -> error("ERR proxy: " + rootMessage(t))), (ignored, bytes) -> {
-      context.writeAndFlush(context.alloc().buffer(bytes.length).writeBytes(bytes));
+      // Replies are written by tasks on the connection's loop, in the order the chain completes,
+      // and one flush task, queued behind them, covers every reply written before it runs.
+      context.executor().execute(() -> {
+        context.write(context.alloc().buffer(bytes.length).writeBytes(bytes));
+        if (!flushScheduled) {
+          flushScheduled = true;
+          context.executor().execute(() -> {
+            flushScheduled = false;
+            context.flush();
+          });
+        }
+      });
       return null;
     });
   }
