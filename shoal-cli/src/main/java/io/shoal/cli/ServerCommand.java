@@ -28,6 +28,15 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--config", description = "A Redis-style config file.")
   Path config;
 
+  @Option(names = "--cluster", description = "Run in cluster mode (cluster-enabled yes).")
+  boolean cluster;
+
+  @Option(names = "--seeds", split = ",", description = "Seed nodes host:port[@busport],... to join (cluster mode).")
+  List<String> seeds = new ArrayList<>();
+
+  @Option(names = "--proxy-port", description = "Proxy port in cluster mode (default client port + 1000, -1 off).")
+  Integer proxyPort;
+
   @Option(names = "--set", description = "Any config parameter as name=value, may repeat.")
   List<String> overrides = new ArrayList<>();
 
@@ -61,6 +70,15 @@ public final class ServerCommand implements Callable<Integer> {
     }
     if (bind != null) {
       settings.initialise("bind", bind);
+    }
+    if (cluster) {
+      settings.initialise("cluster-enabled", "yes");
+    }
+    if (!seeds.isEmpty()) {
+      settings.initialise("cluster-seeds", String.join(",", seeds));
+    }
+    if (proxyPort != null) {
+      settings.initialise("cluster-proxy-port", proxyPort.toString());
     }
     for (String override : overrides) {
       int equals = override.indexOf('=');

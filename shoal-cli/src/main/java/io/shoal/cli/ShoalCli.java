@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The one `shoal` command: run a node, a local cluster, the simulator. */
 @Command(name = "shoal", mixinStandardHelpOptions = true, version = "shoal 0.1.0",
     description = "A decentralized, peer-to-peer, Redis-protocol data cluster.",
-    subcommands = {ServerCommand.class, LocalCommand.class, SimCommand.class})
+    subcommands = {ServerCommand.class, LocalCommand.class, ClusterCommand.class, SimCommand.class})
 public final class ShoalCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -32,7 +32,8 @@ final class Modules {
         new io.shoal.server.command.zset.SortedSetCommands(),
         new io.shoal.server.command.hyperloglog.HyperLogLogCommands(),
         new io.shoal.server.persistence.Persistence(),
-        new io.shoal.server.command.persistence.PersistenceCommands()
+        new io.shoal.server.command.persistence.PersistenceCommands(),
+        new io.shoal.server.cluster.ClusterModule()
     );
   }
 }

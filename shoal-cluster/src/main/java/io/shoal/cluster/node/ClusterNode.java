@@ -223,11 +223,14 @@ public final class ClusterNode implements NodeContext {
      */
     public void meet(NodeAddress address) {
         if (!joined || state.size() == 1) {
+            // The target goes in first: restarting the join of a lone node with no target would
+            // form a cluster of one again at once and drop the meet.
+            joiner.addTarget(address);
             if (joined) {
                 restartJoin(incarnation);
+            } else {
+                joiner.attempt();
             }
-            joiner.addTarget(address);
-            joiner.attempt();
         } else {
             sendMessage(address, new Invite(transport.localAddress()));
         }

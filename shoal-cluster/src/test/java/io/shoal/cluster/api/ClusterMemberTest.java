@@ -42,6 +42,22 @@ class ClusterMemberTest {
     }
 
     @Test
+    void aLoneMemberMeetsAnotherLoneMember() throws Exception {
+        // Both form a cluster of one (no seeds), as redis-cli --cluster create finds its nodes;
+        // meet must then make the first join the second instead of forming itself again.
+        ClusterMember first = Cluster.start(ClusterConfig.builder().port(freeClientPort()).randomSeed(1).build());
+        members.add(first);
+        ClusterMember second = Cluster.start(ClusterConfig.builder().port(freeClientPort()).randomSeed(2).build());
+        members.add(second);
+        first.whenUp().get(10, TimeUnit.SECONDS);
+        second.whenUp().get(10, TimeUnit.SECONDS);
+        first.meet(second.address()).get(5, TimeUnit.SECONDS);
+        for (ClusterMember member : members) {
+            await(() -> member.members().countWithStatus(MemberStatus.UP) == 2, 20_000);
+        }
+    }
+
+    @Test
     void applicationStateSpreadsToEveryMember() throws Exception {
         List<ClusterMember> cluster = startThree();
         List<String> seenBy = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -1,0 +1,356 @@
+package io.shoal.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.shoal.server.slot.KeySlot;
+import io.shoal.server.testing.RedisCli;
+import io.shoal.server.testing.TestServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Three cluster-mode nodes in this JVM, formed by the real {@code redis-cli --cluster create},
+ * then used by JedisCluster, Lettuce, plain clients and the proxy port; the last tests restart
+ * every node and kill one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterModeTest {
+  private static final long NODE_TIMEOUT_MILLIS = 3_000;
+  private final List<TestServer> nodes = new ArrayList<>();
+  private final List<Path> dirs = new ArrayList<>();
+  private int basePort;
+
+  @BeforeAll
+  void createCluster() throws Exception {
+    basePort = freeBasePort();
+    for (int i = 0; i < 3; i++) {
+      dirs.add(Files.createTempDirectory("shoal-cluster-test"));
+      nodes.add(startNode(i));
+    }
+    String output = RedisCli.run(basePort, "--cluster", "create", "127.0.0.1:" + basePort,
+        "127.0.0.1:" + (basePort + 1), "127.0.0.1:" + (basePort + 2), "--cluster-replicas", "0", "--cluster-yes");
+    assertThat(output).contains("[OK] All 16384 slots covered.");
+    awaitTrue("cluster_state:ok everywhere", () -> allNodes(n -> info(n).contains("cluster_state:ok")
+        && info(n).contains("cluster_known_nodes:3")));
+  }
+
+  @AfterAll
+  void stopAll() {
+    for (TestServer node : nodes) {
+      if (node != null) {
+        node.close();
+      }
+    }
+  }
+
+  private TestServer startNode(int index) {
+    return TestServer.start("port", Integer.toString(basePort + index), "dir", dirs.get(index).toString(),
+        "cluster-enabled", "yes", "cluster-node-timeout", Long.toString(NODE_TIMEOUT_MILLIS));
+  }
+
+  private static int freeBasePort() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = 20_000 + ThreadLocalRandom.current().nextInt(9_000);
+      if (allFree(base, base + 1, base + 2, base + 1000, base + 1001, base + 1002, base + 10_000, base + 10_001,
+          base + 10_002)) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free ports");
+  }
+
+  private static boolean allFree(int... ports) {
+    for (int port : ports) {
+      try (ServerSocket socket = new ServerSocket(port)) {
+        socket.setReuseAddress(true);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String info(TestServer node) {
+    try (Jedis jedis = node.jedis()) {
+      return jedis.clusterInfo();
+    }
+  }
+
+  private boolean allNodes(java.util.function.Predicate<TestServer> check) {
+    for (TestServer node : nodes) {
+      if (node != null && !check.test(node)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException notYet) {
+        // A node restarting: try again.
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out waiting for " + what);
+  }
+
+  /** The slot map as a node prints it: each node's ID and slot ranges, without times. */
+  private String slotMap(TestServer node) {
+    try (Jedis jedis = node.jedis()) {
+      List<String> lines = new ArrayList<>();
+      for (String line : jedis.clusterNodes().split("\n")) {
+        String[] fields = line.trim().split(" ");
+        lines.add(fields[0] + " " + fields[1] + " " + String.join(" ", List.of(fields).subList(8, fields.length)));
+      }
+      lines.sort(null);
+      return String.join("\n", lines);
+    }
+  }
+
+  private TestServer ownerOf(int slot) {
+    for (TestServer node : nodes) {
+      ClusterState state = node.server().module(ClusterModule.class).state();
+      if (state.myId().equals(state.owner(slot))) {
+        return node;
+      }
+    }
+    throw new AssertionError("no owner for slot " + slot);
+  }
+
+  @Test
+  @Order(1)
+  void redisCliCheckAndNodesFormat() {
+    String check = RedisCli.run(basePort, "--cluster", "check", "127.0.0.1:" + basePort);
+    assertThat(check).contains("[OK] All nodes agree about slots configuration.", "[OK] All 16384 slots covered.");
+    try (Jedis jedis = nodes.get(0).jedis()) {
+      String[] lines = jedis.clusterNodes().split("\n");
+      assertThat(lines).hasSize(3);
+      assertThat(lines).anyMatch(line -> line.matches(
+          "[0-9a-f]{40} 127\\.0\\.0\\.1:" + basePort + "@" + (basePort + 10_000)
+              + " myself,master - 0 0 \\d+ connected 0-5460"));
+      assertThat(jedis.clusterMyId()).matches("[0-9a-f]{40}");
+      assertThat(jedis.clusterKeySlot("{user1000}.following")).isEqualTo(KeySlot.of("user1000".getBytes()));
+      assertThat(jedis.clusterSlots()).hasSize(3);
+      String info = jedis.clusterInfo();
+      assertThat(info).contains("cluster_slots_assigned:16384", "cluster_size:3", "cluster_current_epoch:3");
+    }
+    // Epochs are distinct, as SET-CONFIG-EPOCH 1..3 made them.
+    Set<String> epochs = new java.util.HashSet<>();
+    for (String line : slotMapLines()) {
+      epochs.add(line.split(" ")[6]);
+    }
+    assertThat(epochs).hasSize(3);
+  }
+
+  private List<String> slotMapLines() {
+    try (Jedis jedis = nodes.get(1).jedis()) {
+      return List.of(jedis.clusterNodes().split("\n"));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void jedisClusterWritesAndLettuceReadsTenThousandKeys() {
+    Set<HostAndPort> entry = Set.of(new HostAndPort("127.0.0.1", basePort));
+    try (JedisCluster cluster = new JedisCluster(entry)) {
+      for (int i = 0; i < 10_000; i++) {
+        cluster.set("key:" + i, "value:" + i);
+      }
+    }
+    long total = 0;
+    for (TestServer node : nodes) {
+      total += node.server().keyspace().db(0).size();
+      assertThat(node.server().keyspace().db(0).size()).isGreaterThan(2_500);
+    }
+    assertThat(total).isEqualTo(10_000);
+    RedisClusterClient client = RedisClusterClient.create("redis://127.0.0.1:" + (basePort + 1));
+    try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
+      for (int i = 0; i < 10_000; i++) {
+        assertThat(connection.sync().get("key:" + i)).isEqualTo("value:" + i);
+      }
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void redirectsAndCrossSlot() {
+    int slot = KeySlot.of("foo".getBytes());
+    TestServer owner = ownerOf(slot);
+    TestServer other = nodes.stream().filter(n -> n != owner).findFirst().orElseThrow();
+    try (Jedis jedis = other.jedis()) {
+      assertThatThrownBy(() -> jedis.get("foo")).isInstanceOf(JedisDataException.class)
+          .hasMessage("MOVED " + slot + " 127.0.0.1:" + owner.port());
+      String crossSlot = RedisCli.run(owner.port(), "mset", "a", "1", "b", "2");
+      assertThat(crossSlot).satisfiesAnyOf(
+          text -> assertThat(text).contains("CROSSSLOT Keys in request don't hash to the same slot"),
+          text -> assertThat(text).contains("unknown command"));
+    }
+    String followed = RedisCli.run(other.port(), "-c", "set", "foo", "bar");
+    assertThat(followed).isEqualTo("OK");
+  }
+
+  @Test
+  @Order(4)
+  void askDuringMigration() {
+    int slot = KeySlot.of("moving".getBytes());
+    TestServer source = ownerOf(slot);
+    TestServer target = nodes.stream().filter(n -> n != source).findFirst().orElseThrow();
+    String sourceId = source.server().module(ClusterModule.class).state().myId().toHex();
+    String targetId = target.server().module(ClusterModule.class).state().myId().toHex();
+    try (Jedis src = source.jedis(); Jedis dst = target.jedis()) {
+      src.set("{moving}present", "here");
+      assertThat(dst.clusterSetSlotImporting(slot, sourceId)).isEqualTo("OK");
+      assertThat(src.clusterSetSlotMigrating(slot, targetId)).isEqualTo("OK");
+      assertThat(src.get("{moving}present")).isEqualTo("here");
+      assertThatThrownBy(() -> src.get("moving")).hasMessage("ASK " + slot + " 127.0.0.1:" + target.port());
+      assertThatThrownBy(() -> dst.get("moving")).hasMessage("MOVED " + slot + " 127.0.0.1:" + source.port());
+      dst.asking();
+      assertThat(dst.get("moving")).isNull();
+      assertThatThrownBy(() -> dst.get("moving")).hasMessageStartingWith("MOVED");
+      assertThat(src.clusterNodes()).contains("[" + slot + "->-" + targetId + "]");
+      assertThat(dst.clusterNodes()).contains("[" + slot + "-<-" + sourceId + "]");
+      assertThat(src.clusterSetSlotStable(slot)).isEqualTo("OK");
+      assertThat(dst.clusterSetSlotStable(slot)).isEqualTo("OK");
+      assertThat(src.get("moving")).isNull();
+    }
+  }
+
+  @Test
+  @Order(5)
+  void proxyPortServesAPlainClient() {
+    try (Jedis plain = new Jedis("127.0.0.1", basePort + 1000, 10_000)) {
+      for (int i = 0; i < 500; i++) {
+        assertThat(plain.set("proxied:" + i, "v" + i)).isEqualTo("OK");
+      }
+      for (int i = 0; i < 500; i++) {
+        assertThat(plain.get("proxied:" + i)).isEqualTo("v" + i);
+      }
+      assertThat(plain.get("key:42")).isEqualTo("value:42");
+      assertThatThrownBy(() -> plain.sendCommand(redis.clients.jedis.Protocol.Command.MULTI)).hasMessageContaining("not supported on the proxy port");
+    }
+  }
+
+  /** MGET and DEL stand-ins, registered on the test nodes only if their families are not built yet. */
+  private void registerMultiKeyCommandsIfMissing() {
+    for (TestServer node : nodes) {
+      var server = node.server();
+      if (server.commands().lookup("mget") == null) {
+        server.register(io.shoal.server.command.CommandSpec.builder("mget", -2)
+            .flags(io.shoal.server.command.CommandFlag.READONLY).keys(1, -1, 1).handler(c -> {
+              c.reply().array(c.argc() - 1);
+              for (int i = 1; i < c.argc(); i++) {
+                Object value = c.db().get(c.arg(i));
+                if (value instanceof byte[] bytes) {
+                  c.reply().bulk(bytes);
+                } else {
+                  c.reply().nullBulk();
+                }
+              }
+            }).build());
+      }
+      if (server.commands().lookup("del") == null) {
+        server.register(io.shoal.server.command.CommandSpec.builder("del", -2)
+            .flags(io.shoal.server.command.CommandFlag.WRITE).keys(1, -1, 1).handler(c -> {
+              long removed = 0;
+              for (int i = 1; i < c.argc(); i++) {
+                removed += c.db().remove(c.arg(i)) ? 1 : 0;
+              }
+              c.reply().integer(removed);
+            }).build());
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
+  void proxySplitsAndMergesMultiKeyCommands() {
+    registerMultiKeyCommandsIfMissing();
+    try (Jedis plain = new Jedis("127.0.0.1", basePort + 1002, 10_000)) {
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        keys.add("key:" + i);
+      }
+      keys.add("missing-key");
+      List<String> values = plain.mget(keys.toArray(String[]::new));
+      for (int i = 0; i < 30; i++) {
+        assertThat(values.get(i)).isEqualTo("value:" + i);
+      }
+      assertThat(values.get(30)).isNull();
+      assertThat(plain.del("key:0", "key:1", "key:2", "missing-key")).isEqualTo(3);
+      assertThat(plain.get("key:1")).isNull();
+    }
+    try (Jedis direct = nodes.get(0).jedis()) {
+      assertThatThrownBy(() -> direct.mget("key:5", "key:6")).hasMessage(RedirectGate.CROSSSLOT);
+    }
+  }
+
+  @Test
+  @Order(7)
+  void restartOfEveryNodeKeepsTheSlotMap() throws Exception {
+    String before = slotMap(nodes.get(0));
+    for (int i = 0; i < nodes.size(); i++) {
+      nodes.get(i).close();
+      nodes.set(i, null);
+    }
+    for (int i = 0; i < 3; i++) {
+      nodes.set(i, startNode(i));
+    }
+    for (TestServer node : nodes) {
+      assertThat(slotMap(node)).isEqualTo(before);
+    }
+    awaitTrue("members rejoined", () -> allNodes(n -> {
+      ClusterModule module = n.server().module(ClusterModule.class);
+      return module.member().members().members().size() == 3 && info(n).contains("cluster_state:ok");
+    }));
+    for (TestServer node : nodes) {
+      assertThat(slotMap(node)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aKilledNodeFailsTheClusterWithinTheTimeout() throws Exception {
+    TestServer victim = nodes.get(2);
+    victim.close();
+    nodes.set(2, null);
+    long killed = System.currentTimeMillis();
+    awaitTrue("cluster_state:fail", () -> allNodes(n -> info(n).contains("cluster_state:fail")));
+    long took = System.currentTimeMillis() - killed;
+    assertThat(took).isLessThan(NODE_TIMEOUT_MILLIS * 2);
+    try (Jedis jedis = nodes.get(0).jedis()) {
+      assertThat(jedis.clusterInfo()).contains("cluster_slots_fail:5461");
+      assertThat(jedis.clusterNodes()).contains("master,fail");
+      assertThatThrownBy(() -> jedis.get("key:1")).hasMessage("CLUSTERDOWN The cluster is down");
+    }
+  }
+}
