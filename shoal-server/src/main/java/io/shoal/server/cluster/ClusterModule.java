@@ -84,7 +84,6 @@ public final class ClusterModule implements ServerModule {
 
   @Override
   public void start(ShoalServer server) {
-    FallbackCommands.registerIfMissing(server);
     if (!server.clusterEnabled()) {
       return;
     }
