@@ -97,6 +97,17 @@ csv_field() {
   echo "${value:-n/a}"
 }
 
+# Warm-up, not recorded: each test once against both servers at -P 1 with WARMUP requests, so that
+# the JVM's JIT has compiled the hot paths before Shoal is measured (Redis gets the same run).
+WARMUP="${WARMUP:-$((N / 5))}"
+for test in "${TESTS[@]}"; do
+  args="${test#*|}"
+  for port in $REDIS_PORT $SHOAL_PORT; do
+    # shellcheck disable=SC2086
+    redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$WARMUP" -r "$KEYSPACE" -q $args >/dev/null 2>&1 || true
+  done
+done
+
 results="$work/results"
 : >"$results"
 for pipeline in $PIPELINES; do
