@@ -48,14 +48,8 @@ public final class Database {
   /** The live value of a key, or null; expires it if its time has come and touches its clock. */
   public Object get(byte[] key) {
     SlotTable table = slots[KeySlot.of(key)];
-    if (table == null) {
-      return null;
-    }
-    int index = table.find(key);
+    int index = liveIndex(table, key);
     if (index < 0) {
-      return null;
-    }
-    if (expireIfNeeded(table, index)) {
       return null;
     }
     table.accessAt(index, keyspace.eviction().touch(table.accessAt(index)));
@@ -65,11 +59,8 @@ public final class Database {
   /** Like {@link #get} but does not touch the access clock (TYPE, TTL, OBJECT, SCAN). */
   public Object peek(byte[] key) {
     SlotTable table = slots[KeySlot.of(key)];
-    if (table == null) {
-      return null;
-    }
-    int index = table.find(key);
-    if (index < 0 || expireIfNeeded(table, index)) {
+    int index = liveIndex(table, key);
+    if (index < 0) {
       return null;
     }
     return table.valueAt(index);
@@ -186,14 +177,8 @@ public final class Database {
   /** Deletes a key; true if it existed (and had not expired). */
   public boolean remove(byte[] key) {
     SlotTable table = slots[KeySlot.of(key)];
-    if (table == null) {
-      return false;
-    }
-    int index = table.find(key);
+    int index = liveIndex(table, key);
     if (index < 0) {
-      return false;
-    }
-    if (expireIfNeeded(table, index)) {
       return false;
     }
     removeAt(table, index);
@@ -210,11 +195,8 @@ public final class Database {
   /** Expiry time in unix ms, 0 for none, -1 for a missing key. */
   public long expireTime(byte[] key) {
     SlotTable table = slots[KeySlot.of(key)];
-    if (table == null) {
-      return -1;
-    }
-    int index = table.find(key);
-    if (index < 0 || expireIfNeeded(table, index)) {
+    int index = liveIndex(table, key);
+    if (index < 0) {
       return -1;
     }
     return table.expireAt(index);
@@ -223,11 +205,8 @@ public final class Database {
   /** Sets (or with 0, removes) the expiry of an existing key; false if the key is missing. */
   public boolean expireTime(byte[] key, long unixMillis) {
     SlotTable table = slots[KeySlot.of(key)];
-    if (table == null) {
-      return false;
-    }
-    int index = table.find(key);
-    if (index < 0 || expireIfNeeded(table, index)) {
+    int index = liveIndex(table, key);
+    if (index < 0) {
       return false;
     }
     table.expireAt(index, unixMillis);
@@ -237,11 +216,8 @@ public final class Database {
   /** The raw access clock (LRU seconds or LFU counter and minutes), -1 for a missing key. */
   public int accessClock(byte[] key) {
     SlotTable table = slots[KeySlot.of(key)];
-    if (table == null) {
-      return -1;
-    }
-    int index = table.find(key);
-    if (index < 0 || expireIfNeeded(table, index)) {
+    int index = liveIndex(table, key);
+    if (index < 0) {
       return -1;
     }
     return table.accessAt(index);
@@ -255,6 +231,18 @@ public final class Database {
         table.accessAt(index, clock);
       }
     }
+  }
+
+  /** The index of the key in the table if it is there and has not expired (expiring it if due), else -1. */
+  private int liveIndex(SlotTable table, byte[] key) {
+    if (table == null) {
+      return -1;
+    }
+    int index = table.find(key);
+    if (index < 0 || expireIfNeeded(table, index)) {
+      return -1;
+    }
+    return index;
   }
 
   /** Deletes the entry if it has expired; true if it did. */
