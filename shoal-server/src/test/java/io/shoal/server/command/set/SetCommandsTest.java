@@ -1,5 +1,7 @@
 package io.shoal.server.command.set;
 
+import static io.shoal.server.testing.RawCommands.assertError;
+import static io.shoal.server.testing.RawCommands.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,14 +46,6 @@ class SetCommandsTest {
   @AfterAll
   static void stop() {
     server.close();
-  }
-
-  static Object call(Jedis jedis, String... args) {
-    return jedis.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8), Arrays.copyOfRange(args, 1, args.length));
-  }
-
-  static void assertError(Jedis jedis, String message, String... args) {
-    assertThatThrownBy(() -> call(jedis, args)).isInstanceOf(JedisDataException.class).hasMessage(message);
   }
 
   static SetValue value(String key) {
