@@ -17,6 +17,8 @@ import io.shoal.server.server.ServerModule;
 import io.shoal.server.slot.KeySlot;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * maxmemory and its policies, with Redis's approximated algorithm ({@code performEvictions}):
@@ -35,6 +37,8 @@ public final class Eviction implements ServerModule, CommandGate {
   static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
   /** Keys evicted per command at most, so one command never stalls for long. */
   static final int EVICTIONS_PER_COMMAND_MAX = 512;
+  private volatile Supplier<RandomGenerator> randomSource = ThreadLocalRandom::current;
+
   /** Random slot draws per sample at most before giving up on an almost empty keyspace. */
   static final int SLOT_DRAWS_MAX = 64;
 
@@ -119,10 +123,18 @@ public final class Eviction implements ServerModule, CommandGate {
     return false;
   }
 
+  /**
+   * Where sampling draws its random numbers: each I/O thread's own generator in production, one
+   * seeded generator in a test that must reproduce the same samples.
+   */
+  public void randomSource(Supplier<RandomGenerator> source) {
+    this.randomSource = source;
+  }
+
   /** Evicts the best of one sample; false when there is nothing the policy may evict. */
   public boolean evictOne() {
     Keyspace keyspace = server.keyspace();
-    ThreadLocalRandom random = ThreadLocalRandom.current();
+    RandomGenerator random = randomSource.get();
     int sampleSize = samples.asInt();
     byte[] bestKey = null;
     int bestDb = -1;
@@ -180,7 +192,7 @@ public final class Eviction implements ServerModule, CommandGate {
 
   private record Candidate(byte[] key, long score) {}
 
-  private Candidate sample(Database db, int slot, ThreadLocalRandom random) {
+  private Candidate sample(Database db, int slot, RandomGenerator random) {
     SlotLocks locks = server.keyspace().locks();
     AccessClock clock = server.keyspace().eviction();
     locks.lockSlot(slot);
