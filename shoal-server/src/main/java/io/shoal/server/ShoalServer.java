@@ -71,6 +71,8 @@ public final class ShoalServer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
   private volatile java.util.function.Supplier<String> role = () -> "master";
+  private volatile io.shoal.server.replication.ReplicationControl replication =
+      io.shoal.server.replication.ReplicationControl.NONE;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private Channel serverChannel;
@@ -215,6 +217,15 @@ public final class ShoalServer implements AutoCloseable {
   /** "master" or "slave"; replication replaces the supplier. */
   public String roleName() {
     return role.get();
+  }
+
+  public io.shoal.server.replication.ReplicationControl replication() {
+    return replication;
+  }
+
+  /** Installed by the replication module; cluster mode drives roles through it. */
+  public void replication(io.shoal.server.replication.ReplicationControl control) {
+    this.replication = control;
   }
 
   public void role(java.util.function.Supplier<String> supplier) {
