@@ -65,6 +65,7 @@ public final class ShoalServer implements AutoCloseable {
   private final List<ServerModule> modules = new ArrayList<>();
   private final ServerStats stats = new ServerStats();
   private final SlowLog slowLog = new SlowLog();
+  private final io.shoal.server.propagation.Propagator propagator;
   private final LongSupplier clock;
   private final String runId;
   private final long startedMillis;
@@ -97,6 +98,7 @@ public final class ShoalServer implements AutoCloseable {
     this.runId = HexFormat.of().formatHex(id);
     this.startedMillis = clockMillis.getAsLong();
     core.notifyKeyspaceEvents.onChange(s -> notifications.configure(s.text()));
+    propagator = new io.shoal.server.propagation.Propagator(this);
     for (ServerModule module : Modules.all()) {
       install(module);
     }
@@ -217,6 +219,11 @@ public final class ShoalServer implements AutoCloseable {
   /** "master" or "slave"; replication replaces the supplier. */
   public String roleName() {
     return role.get();
+  }
+
+  /** The stream of writes the AOF and replication consume. */
+  public io.shoal.server.propagation.Propagator propagator() {
+    return propagator;
   }
 
   public io.shoal.server.replication.ReplicationControl replication() {

@@ -26,14 +26,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,7 +55,6 @@ public final class Persistence implements ServerModule {
       + " unable to persist to disk. Commands that may modify the data set are disabled, because this"
       + " instance is configured to report errors during writes if RDB snapshotting fails"
       + " (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
-  private static final Set<String> RELATIVE_EXPIRY = Set.of("expire", "pexpire", "setex", "psetex", "set", "getex");
   private static final long BGSAVE_RETRY_DELAY_MILLIS = 5000;
 
   private final CollectionCodecs codecs = new CollectionCodecs();
@@ -133,16 +130,12 @@ public final class Persistence implements ServerModule {
       }
     });
     server.addKeyWriteListener((db, key, writer) -> {
-      if (writer != null && writer == loaderClient) {
-        return;
-      }
-      changes.incrementAndGet();
-      if (writer == null || writer.blocked()) {
-        // Not a command the dispatcher will log: an expiry or eviction (no writer), or a blocked
-        // command served after another client's write (its client is still marked blocked).
-        logKeyState(db, key);
+      if (writer == null || writer != loaderClient) {
+        changes.incrementAndGet();
       }
     });
+    server.propagator().dumpWith(value -> io.shoal.server.persistence.rdb.DumpPayload.create(value, codecs));
+    server.propagator().addSink(this::append);
     server.addCommandLog(this::logCommand);
     server.addGate(this::refuse);
     TypeCodecs.registerAll(server, codecs);
@@ -425,52 +418,16 @@ public final class Persistence implements ServerModule {
   }
 
   private void logCommand(ClientConnection client, CommandSpec spec, byte[][] args) {
-    if (client == loaderClient) {
-      return;
-    }
-    if (spec.firstKey() <= 0 && !spec.movableKeys()) {
+    if (client != loaderClient && spec.firstKey() <= 0 && !spec.movableKeys()) {
       changes.incrementAndGet();
-    }
-    AppendOnlyFile file = aof;
-    if (file == null) {
-      return;
-    }
-    file.append(client.db(), args);
-    String name = spec.name();
-    if (args.length > 2 && RELATIVE_EXPIRY.contains(name)) {
-      // Relative expiry times would restart at replay: pin the absolute time the command set.
-      long expireAt = server.keyspace().db(client.db()).expireTime(args[1]);
-      if (expireAt > 0) {
-        file.append(client.db(), new byte[][] {"PEXPIREAT".getBytes(StandardCharsets.US_ASCII), args[1],
-            Long.toString(expireAt).getBytes(StandardCharsets.US_ASCII)});
-      }
     }
   }
 
-  /**
-   * Logs a key's current state, for writes made outside a logged command: DEL when it is gone
-   * (what Redis propagates for expired and evicted keys), else RESTORE ... REPLACE ABSTTL with its
-   * DUMP payload. Runs under the key's slot lock, like every KeyWriteListener.
-   */
-  private void logKeyState(int db, byte[] key) {
+  /** The AOF's share of the write stream; what the loader replays is not logged again. */
+  private void append(ClientConnection origin, int db, byte[][] args) {
     AppendOnlyFile file = aof;
-    if (file == null) {
-      return;
-    }
-    io.shoal.server.keyspace.Database database = server.keyspace().db(db);
-    Object value = database.peek(key);
-    if (value == null) {
-      file.append(db, new byte[][] {"DEL".getBytes(StandardCharsets.US_ASCII), key});
-      return;
-    }
-    try {
-      byte[] payload = io.shoal.server.persistence.rdb.DumpPayload.create(value, codecs);
-      long expireAt = Math.max(0, database.expireTime(key));
-      file.append(db, new byte[][] {"RESTORE".getBytes(StandardCharsets.US_ASCII), key,
-          Long.toString(expireAt).getBytes(StandardCharsets.US_ASCII), payload,
-          "REPLACE".getBytes(StandardCharsets.US_ASCII), "ABSTTL".getBytes(StandardCharsets.US_ASCII)});
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot log the state of a key written outside a command: " + e);
+    if (file != null && (origin == null || origin != loaderClient)) {
+      file.append(db, args);
     }
   }
 

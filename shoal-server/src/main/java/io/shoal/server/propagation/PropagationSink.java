@@ -1,0 +1,18 @@
+package io.shoal.server.propagation;
+
+import io.shoal.server.client.ClientConnection;
+
+/**
+ * A consumer of the write stream: the append-only file, the replication backlog. Called in the
+ * order the data changed (under the slot locks of the write), so a sink must not block for long.
+ */
+@FunctionalInterface
+public interface PropagationSink {
+  /**
+   * One effect on database {@code db}, as a command that replays to the same result.
+   *
+   * @param origin the client whose command caused it, or null for expiry and eviction; a sink uses
+   *     it to skip what it fed itself (the AOF loader, the master link of a replica)
+   */
+  void propagate(ClientConnection origin, int db, byte[][] args);
+}
