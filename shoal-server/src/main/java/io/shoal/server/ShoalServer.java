@@ -62,6 +62,7 @@ public final class ShoalServer implements AutoCloseable {
   private final List<io.shoal.server.server.CommandListener> commandListeners = new CopyOnWriteArrayList<>();
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> afterCommandHooks = new CopyOnWriteArrayList<>();
+  private final List<io.shoal.server.server.ReplyBarrier> replyBarriers = new CopyOnWriteArrayList<>();
   private final List<ServerModule> modules = new ArrayList<>();
   private final ServerStats stats = new ServerStats();
   private final SlowLog slowLog = new SlowLog();
@@ -323,6 +324,21 @@ public final class ShoalServer implements AutoCloseable {
     for (int i = 0; i < afterCommandHooks.size(); i++) {
       afterCommandHooks.get(i).run();
     }
+  }
+
+  public void addReplyBarrier(io.shoal.server.server.ReplyBarrier barrier) {
+    replyBarriers.add(barrier);
+  }
+
+  /** The first pending hold on the client's replies, or null when they may go now. */
+  public java.util.concurrent.CompletableFuture<Boolean> replyHold(ClientConnection client) {
+    for (int i = 0; i < replyBarriers.size(); i++) {
+      java.util.concurrent.CompletableFuture<Boolean> hold = replyBarriers.get(i).hold(client);
+      if (hold != null && !(hold.isDone() && Boolean.TRUE.equals(hold.getNow(false)))) {
+        return hold;
+      }
+    }
+    return null;
   }
 
   public void addGate(CommandGate gate) {

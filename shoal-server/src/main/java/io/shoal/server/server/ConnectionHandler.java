@@ -30,6 +30,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext channelContext;
   private ByteBuf input;
   private ByteBuf output;
+  /** True while a {@link ReplyBarrier} holds the output: nothing is read or flushed meanwhile. */
+  private boolean held;
 
   public ConnectionHandler(ShoalServer server) {
     this.server = server;
@@ -107,7 +109,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void processInput() {
-    while (input != null && input.isReadable() && !client.blocked() && !client.closing()) {
+    while (input != null && input.isReadable() && !client.blocked() && !client.closing() && !held) {
       byte[][] args;
       try {
         parser.authenticated(client.authenticated());
@@ -132,7 +134,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       input = null;
     }
     // Stop reading while blocked: later requests must wait for the blocked command's reply.
-    channelContext.channel().config().setAutoRead(!client.blocked());
+    channelContext.channel().config().setAutoRead(!client.blocked() && !held);
   }
 
   private void execute(byte[][] args) {
@@ -178,12 +180,40 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void flush() {
+    if (held || output == null || !output.isReadable()) {
+      return;
+    }
+    java.util.concurrent.CompletableFuture<Boolean> hold = server.replyHold(client);
+    if (hold != null) {
+      held = true;
+      channelContext.channel().config().setAutoRead(false);
+      hold.whenComplete((release, error) -> channelContext.executor().execute(
+          () -> released(Boolean.TRUE.equals(release) && error == null)));
+      return;
+    }
     if (output != null && output.isReadable()) {
       server.stats().netOutputBytes.add(output.readableBytes());
       ByteBuf toSend = output;
       output = null;
       reply.redirect(null);
       channelContext.writeAndFlush(toSend, channelContext.voidPromise());
+    }
+  }
+
+  private void released(boolean release) {
+    held = false;
+    if (!channelContext.channel().isActive()) {
+      return;
+    }
+    if (!release) {
+      LOG.log(System.Logger.Level.WARNING, "closing client {0}: its writes could not be made durable in time",
+          client.address());
+      closeNow();
+      return;
+    }
+    flush();
+    if (!held) {
+      resumeAfterBlock();
     }
   }
 

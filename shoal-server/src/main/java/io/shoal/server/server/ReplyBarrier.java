@@ -1,0 +1,19 @@
+package io.shoal.server.server;
+
+import io.shoal.server.client.ClientConnection;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Holds a client's replies back until what they acknowledge is safe: in durable mode, until a
+ * majority of the shard has the writes. Asked before every flush; while a hold is pending the
+ * connection reads nothing more, so replies stay in order and the held output stays bounded.
+ */
+@FunctionalInterface
+public interface ReplyBarrier {
+  /**
+   * Null when the client's pending replies may go now; otherwise a future that completes with
+   * true when they may go, or false when they never will (the writes could not be made safe in
+   * time: the connection is then closed without them, so the client cannot take them as done).
+   */
+  CompletableFuture<Boolean> hold(ClientConnection client);
+}

@@ -1,0 +1,79 @@
+package io.shoal.server.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shoal.server.testing.TestServer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+class ReplyBarrierTest {
+
+  /**
+   * Holds each new output of clients named "held" until the test completes the future it hands
+   * out; the flush right after a release goes through, as a real barrier whose condition is met.
+   */
+  private static final class TestBarrier implements ReplyBarrier {
+    final LinkedBlockingQueue<CompletableFuture<Boolean>> holds = new LinkedBlockingQueue<>();
+    volatile boolean releasedOnce;
+
+    @Override
+    public CompletableFuture<Boolean> hold(io.shoal.server.client.ClientConnection client) {
+      if (!"held".equals(client.name())) {
+        return null;
+      }
+      if (releasedOnce) {
+        releasedOnce = false;
+        return null;
+      }
+      CompletableFuture<Boolean> hold = new CompletableFuture<>();
+      holds.add(hold);
+      return hold;
+    }
+
+    void release(CompletableFuture<Boolean> hold) {
+      releasedOnce = true;
+      hold.complete(true);
+    }
+  }
+
+  @Test
+  void aHeldReplyGoesOutWhenReleasedAndLaterRequestsWaitBehindIt() throws Exception {
+    try (TestServer node = TestServer.start(); Jedis held = node.jedis(); Jedis other = node.jedis()) {
+      TestBarrier barrier = new TestBarrier();
+      node.server().addReplyBarrier(barrier);
+      CompletableFuture<String> named = CompletableFuture.supplyAsync(() -> held.clientSetname("held"));
+      CompletableFuture<Boolean> first = barrier.holds.poll(10, TimeUnit.SECONDS);
+      assertThat(first).as("CLIENT SETNAME's reply is held").isNotNull();
+      assertThat(named).isNotDone();
+      barrier.release(first);
+      assertThat(named.get(10, TimeUnit.SECONDS)).isEqualTo("OK");
+      CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> held.set("k", "v"));
+      // The SET ran (its effect is visible) but its reply waits for its own release.
+      CompletableFuture<Boolean> second = barrier.holds.poll(10, TimeUnit.SECONDS);
+      assertThat(second).isNotNull();
+      assertThat(other.get("k")).isEqualTo("v");
+      assertThat(reply).isNotDone();
+      barrier.release(second);
+      assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo("OK");
+    }
+  }
+
+  @Test
+  void aReplyThatCanNeverBeReleasedClosesTheConnection() throws Exception {
+    try (TestServer node = TestServer.start(); Jedis held = node.jedis()) {
+      TestBarrier barrier = new TestBarrier();
+      node.server().addReplyBarrier(barrier);
+      CompletableFuture<String> named = CompletableFuture.supplyAsync(() -> held.clientSetname("held"));
+      CompletableFuture<Boolean> hold = barrier.holds.poll(10, TimeUnit.SECONDS);
+      assertThat(hold).isNotNull();
+      hold.complete(false);
+      assertThatThrownBy(() -> named.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
+    }
+  }
+}
