@@ -6,6 +6,7 @@ import io.shoal.cluster.api.ClusterEvent;
 import io.shoal.cluster.api.ClusterMember;
 import io.shoal.cluster.api.MemberTable;
 import io.shoal.cluster.failure.PhiAccrualFailureDetector;
+import io.shoal.cluster.gossip.GossipSettings;
 import io.shoal.cluster.member.Member;
 import io.shoal.cluster.member.MemberStatus;
 import io.shoal.cluster.member.NodeAddress;
@@ -167,7 +168,11 @@ public final class ClusterModule implements ServerModule {
     NodeSettings base = NodeSettings.defaults(seedList);
     PhiAccrualFailureDetector.Settings detector = new PhiAccrualFailureDetector.Settings(8.0, pause, heartbeat,
         100.0, 1_000);
-    NodeSettings settings = new NodeSettings(base.seeds(), base.gossip(), detector, heartbeat, base.monitorsMax(),
+    // Failover must start within about a node timeout, so failure news has to spread in a
+    // fraction of it: gossip as often as heartbeats go, but never slower than the default.
+    GossipSettings gossip = new GossipSettings(Math.min(base.gossip().intervalMillis(), heartbeat),
+        base.gossip().fanout(), base.gossip().deltaBytesMax(), base.gossip().trackedRoundsMax());
+    NodeSettings settings = new NodeSettings(base.seeds(), gossip, detector, heartbeat, base.monitorsMax(),
         base.joinRetryMillis(), base.firstSeedTimeoutMillis(), Math.max(timeout, 2_000),
         base.tombstoneRetentionMillis(), base.tombstoneBanMillis(), base.forgetBanMillis(), base.viewRefreshMillis(),
         base.exitTimeoutMillis(), base.rejoinWhenDowned(), base.downingStrategy());
