@@ -41,7 +41,9 @@ teardown() {
   # SHUTDOWN NOSAVE catches any node still answering on our ports.
   for port in "${ports[@]}"; do redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
   pids=(); ports=()
 }
 cleanup() {
@@ -101,6 +103,7 @@ CONF
         > "$dir/shoal.log" 2>&1 &
     fi
     pids+=($!)
+    disown $!  # no "Killed" job notices: the probe kills these on purpose
   done
 }
 
@@ -146,7 +149,7 @@ measure() {
   redis-cli -p "$base" --cluster call "127.0.0.1:$base" flushall > /dev/null 2>&1 || true
   echo "== $system: $KILLS kills (shoal bench failover)"
   if $JAVA -jar "$jar" bench failover --seed "127.0.0.1:$base" --kills "$KILLS" --node-timeout "$NODE_TIMEOUT" \
-      --rate "$RATE" --restart "$(restart_template "$system")" 2>&1 | tee "$work/$system/probe.out" | sed 's/^/   /'; then
+      --rate "$RATE" --restart "$(restart_template "$system")" 2>&1 | grep -v '^SLF4J' | tee "$work/$system/probe.out" | sed 's/^/   /'; then
     :
   fi
   local result
@@ -168,10 +171,11 @@ durable_known() {
   mkdir -p "$dir"
   $JAVA $SHOAL_NODE_OPTS -jar "$jar" server --port "$port" --dir "$dir" > "$dir/shoal.log" 2>&1 &
   local pid=$!
+  disown $pid
   wait_answering "$port" >/dev/null 2>&1 || true
   local known
   known=$(redis-cli -p "$port" config get cluster-durable 2>/dev/null | head -1)
-  kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  kill -9 "$pid" 2>/dev/null || true
   [ "$known" = cluster-durable ]
 }
 

@@ -41,7 +41,7 @@ public final class FailoverProbe {
       Duration failoverTimeout, Duration recoveryTimeout) {}
 
   /** What one kill measured. */
-  public record Kill(int number, String victim, long pid, long failoverMillis, long rejoinMillis) {}
+  public record Kill(int number, String victim, long pid, java.time.Instant at, long failoverMillis, long rejoinMillis) {}
 
   /** What the whole run measured. */
   public record Result(List<Kill> kills, long acknowledged, long failed, WriteLedger.Verdict verdict) {
@@ -65,6 +65,10 @@ public final class FailoverProbe {
       super(message);
     }
   }
+
+  /** Wall-clock time of a kill, to find it in the nodes' logs. */
+  private static final java.time.format.DateTimeFormatter CLOCK =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneId.systemDefault());
 
   private final Plan plan;
   private final PrintStream out;
@@ -106,9 +110,9 @@ public final class FailoverProbe {
           awaitHealthy("before kill " + number);
           Kill kill = killOne(number, probeClient, restarter, ledger);
           kills.add(kill);
-          out.printf("kill %2d/%d  %-16s pid %-7d failover %5d ms   back as replica after %6d ms   acked so far %d%n",
-              number, plan.kills(), kill.victim(), kill.pid(), kill.failoverMillis(), kill.rejoinMillis(),
-              ledger.acknowledgedWrites());
+          out.printf("kill %2d/%d at %s  %-16s pid %-7d failover %5d ms   back as replica after %6d ms"
+              + "   acked so far %d%n", number, plan.kills(), CLOCK.format(kill.at()), kill.victim(), kill.pid(),
+              kill.failoverMillis(), kill.rejoinMillis(), ledger.acknowledgedWrites());
         }
         awaitHealthy("after the last kill");
       } finally {
@@ -134,6 +138,7 @@ public final class FailoverProbe {
         victim.endpoint() + " reports pid " + pid + ", which is not a process on this host"));
     String probeKey = keyIn(victim, number);
 
+    java.time.Instant at = java.time.Instant.now();
     long killed = System.nanoTime();
     process.destroyForcibly();
     try {
@@ -153,7 +158,7 @@ public final class FailoverProbe {
           + victim.port() + ".log; its view: " + ClusterAdmin.viewFrom(victim.endpoint()).map(Object::toString)
           .orElse("no answer") + ")");
     }
-    return new Kill(number, victim.endpoint(), pid, failoverMillis, millisSince(restarted));
+    return new Kill(number, victim.endpoint(), pid, at, failoverMillis, millisSince(restarted));
   }
 
   /** Writes the probe key until a write is acknowledged; the time from the kill to that moment. */
@@ -197,7 +202,7 @@ public final class FailoverProbe {
   }
 
   /** A key that hashes to one of the master's slots (unique per kill). */
-  static String keyIn(ClusterNode master, int number) {
+  public static String keyIn(ClusterNode master, int number) {
     for (int i = 0; i < 1_000_000; i++) {
       String key = "fo:probe:" + number + ":" + i;
       if (master.servesSlot(JedisClusterCRC16.getSlot(key))) {
