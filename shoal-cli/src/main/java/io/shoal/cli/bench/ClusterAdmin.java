@@ -128,7 +128,7 @@ public final class ClusterAdmin {
       boolean replicated = false;
       for (ClusterNode replica : view.get()) {
         if (replica.isReplica() && replica.masterId().equals(master.id())
-            && info(replica.endpoint(), "replication", "master_link_status").map("up"::equals).orElse(true)) {
+            && info(replica.endpoint(), "replication", "master_link_status").map("up"::equals).orElse(false)) {
           replicated = true;
         }
       }

@@ -84,4 +84,17 @@ public record ClusterNode(String id, String endpoint, Set<String> flags, String 
   public int port() {
     return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
   }
+
+  /** One short line for messages: id prefix, endpoint, flags, master, link, slot count. */
+  public String describe() {
+    return id.substring(0, Math.min(8, id.length())) + " " + endpoint + " " + String.join(",", flags) + " master="
+        + masterId + " " + linkState + " slots=" + slotCount;
+  }
+
+  /** A whole view, one node a line, for messages. */
+  public static String describe(List<ClusterNode> view) {
+    StringBuilder text = new StringBuilder();
+    view.forEach(node -> text.append("\n    ").append(node.describe()));
+    return text.toString();
+  }
 }

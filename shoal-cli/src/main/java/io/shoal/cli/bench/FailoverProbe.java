@@ -155,7 +155,7 @@ public final class FailoverProbe {
       throw new ProbeFailure(victim.endpoint() + " did not come back as a replica within "
           + plan.recoveryTimeout().toSeconds() + " s after the restart command "
           + Restarter.command(plan.restartTemplate(), victim.port(), dir) + " (log: " + dir + "/restart-"
-          + victim.port() + ".log; its view: " + ClusterAdmin.viewFrom(victim.endpoint()).map(Object::toString)
+          + victim.port() + ".log; its view: " + ClusterAdmin.viewFrom(victim.endpoint()).map(ClusterNode::describe)
           .orElse("no answer") + ")");
     }
     return new Kill(number, victim.endpoint(), pid, at, failoverMillis, millisSince(restarted));
@@ -180,7 +180,7 @@ public final class FailoverProbe {
     }
     throw new ProbeFailure("no write to the slots of killed master " + victim.endpoint() + " succeeded within "
         + plan.failoverTimeout().toSeconds() + " s of the kill (no replica took over); view: "
-        + admin.view().map(Object::toString).orElse("no node answers"));
+        + admin.view().map(ClusterNode::describe).orElse("no node answers"));
   }
 
   private boolean isBackAsReplica(String endpoint) {

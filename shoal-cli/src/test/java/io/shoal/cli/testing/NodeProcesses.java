@@ -307,16 +307,10 @@ public final class NodeProcesses implements AutoCloseable {
     StringBuilder text = new StringBuilder();
     for (Node node : nodes) {
       text.append("\n--- ").append(node).append(node.isAlive() ? " (pid " + node.pid() + ")" : " (not running)");
-      node.view().ifPresent(view -> view.forEach(line -> text.append("\n    ").append(describe(line))));
+      node.view().ifPresent(view -> view.forEach(line -> text.append("\n    ").append(line.describe())));
       text.append("\n    log tail:\n").append(node.logTail(15).indent(6));
     }
     return text.toString();
-  }
-
-  private static String describe(ClusterNode node) {
-    return node.id().substring(0, Math.min(8, node.id().length())) + " " + node.endpoint() + " "
-        + String.join(",", node.flags()) + " master=" + node.masterId() + " " + node.linkState() + " slots="
-        + node.slotCount();
   }
 
   private static int freeBasePort(int count) {
