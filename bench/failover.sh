@@ -149,7 +149,7 @@ measure() {
   redis-cli -p "$base" --cluster call "127.0.0.1:$base" flushall > /dev/null 2>&1 || true
   echo "== $system: $KILLS kills (shoal bench failover)"
   if $JAVA -jar "$jar" bench failover --seed "127.0.0.1:$base" --kills "$KILLS" --node-timeout "$NODE_TIMEOUT" \
-      --rate "$RATE" --restart "$(restart_template "$system")" 2>&1 | grep -v '^SLF4J' | tee "$work/$system/probe.out" | sed 's/^/   /'; then
+      --rate "$RATE" --restart "$(restart_template "$system")" 2>&1 | grep --line-buffered -v '^SLF4J' | tee "$work/$system/probe.out" | sed 's/^/   /'; then
     :
   fi
   local result
