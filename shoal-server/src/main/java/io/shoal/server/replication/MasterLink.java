@@ -66,7 +66,7 @@ final class MasterLink {
   }
 
   void connect() {
-    boolean epoll = Epoll.isAvailable() && server.workers().next().getClass().getName().contains("Epoll");
+    boolean epoll = Epoll.isAvailable(); // the same transport ShoalServer chose for its event loops
     Bootstrap bootstrap = new Bootstrap().group(server.workers())
         .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
