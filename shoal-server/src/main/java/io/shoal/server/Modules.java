@@ -33,6 +33,8 @@ final class Modules {
         new io.shoal.server.command.hyperloglog.HyperLogLogCommands(),
         new io.shoal.server.persistence.Persistence(),
         new io.shoal.server.command.persistence.PersistenceCommands(),
+        new io.shoal.server.replication.ReplicationModule(),
+        new io.shoal.server.command.replication.ReplicationCommands(),
         new io.shoal.server.cluster.ClusterModule()
     );
   }

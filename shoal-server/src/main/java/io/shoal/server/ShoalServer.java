@@ -196,6 +196,9 @@ public final class ShoalServer implements AutoCloseable {
 
   /** The first gate that refuses the command, or null. */
   public String refusal(ClientConnection client, CommandSpec spec, byte[][] args) {
+    if ("master".equals(client.kind())) {
+      return null; // the replication stream applies whatever the master did (read-only, cluster slots, OOM...)
+    }
     for (int i = 0; i < gates.size(); i++) {
       String refusal = gates.get(i).refuse(client, spec, args);
       if (refusal != null) {

@@ -39,6 +39,8 @@ public final class ClientConnection {
   private volatile boolean blocked;
   private boolean denyBlocking;
   private volatile long outputBufferBytes;
+  private volatile String kind = "normal";
+  private volatile long writeOffset;
 
   /** Transaction state: queued commands, and whether EXEC must abort. */
   private List<byte[][]> multiQueue;
@@ -244,6 +246,24 @@ public final class ClientConnection {
     this.outputBufferBytes = value;
   }
 
+  /** "normal", or "master" / "replica" for replication links (CLIENT LIST flags, CLIENT KILL TYPE). */
+  public String kind() {
+    return kind;
+  }
+
+  public void kind(String value) {
+    this.kind = value;
+  }
+
+  /** The replication offset at the end of this client's last propagated write (WAIT). */
+  public long writeOffset() {
+    return writeOffset;
+  }
+
+  public void writeOffset(long value) {
+    this.writeOffset = value;
+  }
+
   public boolean inMulti() {
     return multiQueue != null;
   }
@@ -337,6 +357,11 @@ public final class ClientConnection {
 
   public String flags() {
     StringBuilder flags = new StringBuilder();
+    if ("master".equals(kind)) {
+      flags.append('M');
+    } else if ("replica".equals(kind)) {
+      flags.append('S');
+    }
     if (inMulti()) {
       flags.append('x');
     }

@@ -89,7 +89,8 @@ public final class ActiveExpiry implements ServerModule {
    */
   public long runCycle(long budgetNanos) {
     Keyspace keyspace = server.keyspace();
-    if (!keyspace.expiryEnabled()) {
+    if (!keyspace.expiryEnabled() || server.replication().isReplica()) {
+      // A replica's keys go when its master's DEL arrives; reads meanwhile see them as missing.
       return 0;
     }
     long deadline = System.nanoTime() + budgetNanos;

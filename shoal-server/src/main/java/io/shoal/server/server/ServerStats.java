@@ -12,6 +12,9 @@ public final class ServerStats {
   public final LongAdder evictedKeys = new LongAdder();
   public final LongAdder expiredKeys = new LongAdder();
   public final LongAdder errorReplies = new LongAdder();
+  public final LongAdder syncFull = new LongAdder();
+  public final LongAdder syncPartialOk = new LongAdder();
+  public final LongAdder syncPartialErr = new LongAdder();
 
   public void reset() {
     commandsProcessed.reset();
@@ -22,5 +25,8 @@ public final class ServerStats {
     evictedKeys.reset();
     expiredKeys.reset();
     errorReplies.reset();
+    syncFull.reset();
+    syncPartialOk.reset();
+    syncPartialErr.reset();
   }
 }

@@ -167,6 +167,9 @@ public final class ClientCommand implements ServerModule {
   }
 
   static String typeOf(ClientConnection client) {
+    if (!"normal".equals(client.kind())) {
+      return client.kind();
+    }
     return client.subscriptionCount() > 0 ? "pubsub" : "normal";
   }
 

@@ -21,7 +21,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RdbLoader {
   /** What a load found. */
-  public record Result(long keys, long expiredSkipped, int version, boolean aofPreamble, long bytes) {}
+  public record Result(long keys, long expiredSkipped, int version, boolean aofPreamble, long bytes,
+      java.util.Map<String, String> aux) {}
 
   private RdbLoader() {}
 
@@ -48,6 +49,7 @@ public final class RdbLoader {
     long keys = 0;
     long expired = 0;
     boolean aofPreamble = false;
+    java.util.Map<String, String> aux = new java.util.HashMap<>();
     while (true) {
       long offset = in.offset();
       int type = in.readByte();
@@ -81,6 +83,7 @@ public final class RdbLoader {
         case RdbFormat.OPCODE_AUX: {
           String name = in.readUtf8();
           String value = in.readUtf8();
+          aux.put(name, value);
           if (name.equals("aof-base")) {
             aofPreamble = value.equals("1");
           }
@@ -102,7 +105,7 @@ public final class RdbLoader {
               throw new RdbFormatException("wrong RDB checksum", in.offset() - 8);
             }
           }
-          return new Result(keys, expired, version, aofPreamble, in.offset());
+          return new Result(keys, expired, version, aofPreamble, in.offset(), aux);
         }
         default:
           break;

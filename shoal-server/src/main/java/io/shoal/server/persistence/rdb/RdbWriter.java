@@ -20,6 +20,13 @@ public final class RdbWriter {
   /** Writes the file; returns the number of bytes written. */
   public static long write(Snapshot snapshot, OutputStream stream, CollectionCodecs codecs,
       boolean compress, long usedMemoryBytes, boolean aofPreamble) throws IOException {
+    return write(snapshot, stream, codecs, compress, usedMemoryBytes, aofPreamble, java.util.Map.of());
+  }
+
+  /** As above, with extra AUX fields (replication writes repl-stream-db, repl-id, repl-offset). */
+  public static long write(Snapshot snapshot, OutputStream stream, CollectionCodecs codecs,
+      boolean compress, long usedMemoryBytes, boolean aofPreamble, java.util.Map<String, String> extraAux)
+      throws IOException {
     RdbOutput out = new RdbOutput(stream, compress);
     out.writeBytes(String.format("REDIS%04d", RdbFormat.WRITE_VERSION).getBytes(StandardCharsets.US_ASCII));
     aux(out, "redis-ver", REDIS_VERSION);
@@ -27,6 +34,9 @@ public final class RdbWriter {
     aux(out, "ctime", Long.toString(snapshot.takenMillis() / 1000));
     aux(out, "used-mem", Long.toString(usedMemoryBytes));
     aux(out, "aof-base", aofPreamble ? "1" : "0");
+    for (java.util.Map.Entry<String, String> field : extraAux.entrySet()) {
+      aux(out, field.getKey(), field.getValue());
+    }
     for (int d = 0; d < snapshot.databaseCount(); d++) {
       long keys = snapshot.keys(d);
       if (keys == 0) {
