@@ -35,6 +35,7 @@ final class Modules {
         new io.shoal.server.command.persistence.PersistenceCommands(),
         new io.shoal.server.replication.ReplicationModule(),
         new io.shoal.server.command.replication.ReplicationCommands(),
+        new io.shoal.server.replication.DurableWrites(),
         new io.shoal.server.cluster.ClusterModule()
     );
   }

@@ -41,6 +41,8 @@ public final class ClientConnection {
   private volatile long outputBufferBytes;
   private volatile String kind = "normal";
   private volatile long writeOffset;
+  /** The replication offset up to which this client's writes are known durable (durable mode). */
+  private volatile long durableOffset;
 
   /** Transaction state: queued commands, and whether EXEC must abort. */
   private List<byte[][]> multiQueue;
@@ -256,6 +258,14 @@ public final class ClientConnection {
   }
 
   /** The replication offset at the end of this client's last propagated write (WAIT). */
+  public long durableOffset() {
+    return durableOffset;
+  }
+
+  public void durableOffset(long value) {
+    this.durableOffset = value;
+  }
+
   public long writeOffset() {
     return writeOffset;
   }

@@ -633,6 +633,15 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
    * Replicas are asked to acknowledge at once (REPLCONF GETACK in the stream).
    */
   public CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis) {
+    return awaitAcks(target, replicas, timeoutMillis, true);
+  }
+
+  /**
+   * As {@link #awaitAcks(long, int, long)}; {@code askNow} false relies on the acknowledgement a
+   * replica sends after every read it applied, instead of adding a GETACK to the stream (durable
+   * mode waits on every write and would double the stream with them).
+   */
+  public CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis, boolean askNow) {
     int now = countAcked(target);
     if (now >= replicas) {
       return CompletableFuture.completedFuture(now);
@@ -645,7 +654,7 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
       waiters.remove(waiter);
       return future;
     }
-    if (masterHost == null) {
+    if (masterHost == null && askNow) {
       synchronized (stream) {
         if (backlog != null && !feeds.isEmpty()) {
           append(GETACK);
@@ -684,8 +693,12 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
   }
 
   private int goodReplicas() {
+    return goodReplicas(minReplicasMaxLag.asLong() * 1000);
+  }
+
+  /** Online replicas that acknowledged something within {@code maxLag} milliseconds. */
+  public int goodReplicas(long maxLag) {
     long now = server.nowMillis();
-    long maxLag = minReplicasMaxLag.asLong() * 1000;
     int good = 0;
     for (ReplicaFeed feed : feeds) {
       if (feed.state() == ReplicaFeed.State.ONLINE && !feed.closed() && now - feed.lastAckMillis() <= maxLag) {
