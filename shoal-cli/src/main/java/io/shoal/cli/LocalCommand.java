@@ -12,18 +12,21 @@ import picocli.CommandLine.Option;
 /**
  * `shoal local`: the quickest way to a running Shoal cluster. It starts the nodes as child
  * processes on loopback (the same jar, `server --cluster`, all seeded with the first node), so they
- * form one cluster through the membership; it then spreads the slots evenly, waits for
- * cluster_state:ok and prints how to connect. Ctrl-C stops every child.
+ * form one cluster through the membership; it then spreads the slots evenly over the masters (the
+ * first N/(R+1) nodes), makes the other nodes replicas (each of a master in another process),
+ * waits for cluster_state:ok and prints the roles and how to connect. Ctrl-C stops every child.
  */
 @Command(name = "local", mixinStandardHelpOptions = true, description = "Run a local Shoal cluster and print how to connect.")
 public final class LocalCommand implements Callable<Integer> {
   @Option(names = "--base-port", defaultValue = "7000", description = "Port of the first node (default 7000).")
   int basePort;
 
-  @Option(names = "--nodes", defaultValue = "3", description = "Number of master nodes (default 3).")
+  @Option(names = "--nodes", defaultValue = "3",
+      description = "Number of nodes, masters and replicas together (default 3).")
   int nodes;
 
-  @Option(names = "--replicas", defaultValue = "0", description = "Replicas per master (replication is not there yet: 0).")
+  @Option(names = "--replicas", defaultValue = "0",
+      description = "Replicas per master (default 0): --nodes 6 --replicas 1 makes 3 masters with one replica each.")
   int replicas;
 
   @Option(names = "--dir", defaultValue = "data", description = "Parent of each node's data directory (default ./data).")
@@ -31,11 +34,8 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (replicas > 0) {
-      System.out.println("Replication is not there yet: starting " + nodes + " masters without replicas.");
-    }
-    if (nodes < 1) {
-      System.out.println("--nodes must be at least 1");
+    if (nodes < 1 || replicas < 0 || nodes / (replicas + 1) < 1) {
+      System.out.println("--nodes must be at least 1, and at least --replicas + 1 so that there is a master");
       return 2;
     }
     List<Process> children = new ArrayList<>();
@@ -55,16 +55,13 @@ public final class LocalCommand implements Callable<Integer> {
       endpoints.add("127.0.0.1:" + port);
     }
     System.out.println("Started " + nodes + " nodes; waiting for them to form a cluster...");
-    if (!assignSlots(endpoints, 120_000)) {
+    if (!assignSlots(endpoints, replicas, 120_000)) {
       System.out.println("The cluster did not become ok; see " + dir.resolve("<port>/shoal.log"));
       stopAll(children);
       return 1;
     }
     System.out.println("Shoal cluster is up (cluster_state:ok):");
-    for (String endpoint : endpoints) {
-      int port = Integer.parseInt(endpoint.substring(endpoint.indexOf(':') + 1));
-      System.out.println("  " + endpoint + "   (proxy port " + (port + 1000) + ")");
-    }
+    printRoles(endpoints);
     System.out.println("Connect with:  redis-cli -c -p " + basePort);
     System.out.println("Press Ctrl-C to stop.");
     for (Process child : children) {
@@ -73,27 +70,36 @@ public final class LocalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Waits until every node knows all others, gives unassigned slots out evenly, waits for ok. */
-  static boolean assignSlots(List<String> endpoints, long timeoutMillis) throws InterruptedException {
+  /**
+   * Waits until every node knows all others, gives unassigned slots out evenly to the masters,
+   * makes the others replicas, waits for ok and for every node to agree on the roles.
+   */
+  static boolean assignSlots(List<String> endpoints, int replicas, long timeoutMillis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
+    int[] masterOf = ClusterCommand.masterOfEach(endpoints.size(), replicas);
+    int masters = endpoints.size() / (replicas + 1);
     boolean assigned = false;
+    boolean replicated = false;
     while (System.currentTimeMillis() < deadline) {
       try {
-        if (!assigned && allKnowEachOther(endpoints)) {
-          int count = endpoints.size();
-          for (int i = 0; i < count; i++) {
+        if (!assigned && ClusterCommand.allKnowEachOther(endpoints)) {
+          for (int i = 0; i < masters; i++) {
             try (RespClient client = RespClient.connect(endpoints.get(i))) {
               if (!client.clusterInfo("cluster_slots_assigned").equals("0")) {
                 continue;
               }
-              int start = (int) ((long) ClusterCommand.SLOTS * i / count);
-              int end = (int) ((long) ClusterCommand.SLOTS * (i + 1) / count) - 1;
+              int start = (int) ((long) ClusterCommand.SLOTS * i / masters);
+              int end = (int) ((long) ClusterCommand.SLOTS * (i + 1) / masters) - 1;
               client.call("CLUSTER", "ADDSLOTSRANGE", Integer.toString(start), Integer.toString(end));
             }
           }
           assigned = true;
         }
-        if (assigned && ClusterCommand.allJoinedAndOk(endpoints)) {
+        if (assigned && !replicated) {
+          replicated = ClusterCommand.assignReplicas(endpoints, masterOf);
+        }
+        if (replicated && ClusterCommand.allJoinedAndOk(endpoints)
+            && ClusterCommand.rolesAgree(endpoints, endpoints.size() - masters)) {
           return true;
         }
       } catch (Exception notYet) {
@@ -104,15 +110,24 @@ public final class LocalCommand implements Callable<Integer> {
     return false;
   }
 
-  private static boolean allKnowEachOther(List<String> endpoints) throws Exception {
+  /** One line per node: its role (slots of a master, the master of a replica) and proxy port. */
+  static void printRoles(List<String> endpoints) throws java.io.IOException {
+    List<String[]> lines = ClusterCommand.nodeLines(endpoints.get(0));
+    java.util.Map<String, String> endpointOf = new java.util.HashMap<>();
+    for (String[] line : lines) {
+      endpointOf.put(line[0], line[1].split("[@,]")[0]);
+    }
     for (String endpoint : endpoints) {
-      try (RespClient client = RespClient.connect(endpoint)) {
-        if (!client.clusterInfo("cluster_known_nodes").equals(Integer.toString(endpoints.size()))) {
-          return false;
+      int port = Integer.parseInt(endpoint.substring(endpoint.indexOf(':') + 1));
+      String role = "?";
+      for (String[] line : lines) {
+        if (endpointOf.get(line[0]).equals(endpoint)) {
+          role = ClusterCommand.isReplica(line) ? "replica of " + endpointOf.getOrDefault(line[3], line[3])
+              : "master, slots " + String.join(" ", java.util.Arrays.asList(line).subList(8, line.length));
         }
       }
+      System.out.println("  " + endpoint + "   " + role + "   (proxy port " + (port + 1000) + ")");
     }
-    return true;
   }
 
   private static void stopAll(List<Process> children) {

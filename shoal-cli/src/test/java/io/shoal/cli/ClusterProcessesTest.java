@@ -37,7 +37,8 @@ class ClusterProcessesTest {
     for (int attempt = 0; attempt < 50; attempt++) {
       int base = 30_000 + ThreadLocalRandom.current().nextInt(9_000);
       boolean free = true;
-      for (int offset : new int[] {0, 1, 2, 1000, 1001, 1002, 10_000, 10_001, 10_002}) {
+      for (int offset : new int[] {0, 1, 2, 3, 4, 5, 1000, 1001, 1002, 1003, 1004, 1005, 10_000, 10_001, 10_002,
+          10_003, 10_004, 10_005}) {
         try (ServerSocket socket = new ServerSocket(base + offset)) {
           socket.setReuseAddress(true);
         } catch (IOException e) {
@@ -52,11 +53,16 @@ class ClusterProcessesTest {
   }
 
   private Process start(int port, int seedPort, Path dir) throws IOException {
+    return start(port, List.of("--seeds", "127.0.0.1:" + seedPort), dir);
+  }
+
+  private Process start(int port, List<String> extra, Path dir) throws IOException {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.shoal.cli.ShoalCli", "server", "--cluster", "--port", Integer.toString(port),
-        "--seeds", "127.0.0.1:" + seedPort, "--dir", dir.toString(),
-        "--set", "cluster-node-timeout=" + NODE_TIMEOUT_MILLIS);
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "io.shoal.cli.ShoalCli", "server", "--cluster", "--port", Integer.toString(port)));
+    command.addAll(extra);
+    command.addAll(List.of("--dir", dir.toString(), "--set", "cluster-node-timeout=" + NODE_TIMEOUT_MILLIS));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectErrorStream(true).redirectOutput(dir.resolve("shoal.log").toFile());
     Process process = builder.start();
     processes.add(process);
@@ -71,7 +77,7 @@ class ClusterProcessesTest {
       start(base + i, base, Files.createTempDirectory("shoal-proc"));
       endpoints.add("127.0.0.1:" + (base + i));
     }
-    assertThat(LocalCommand.assignSlots(endpoints, 60_000)).isTrue();
+    assertThat(LocalCommand.assignSlots(endpoints, 0, 60_000)).isTrue();
     assertThat(ClusterCommand.check(endpoints.get(0), false)).isTrue();
 
     try (RespClient proxy = new RespClient("127.0.0.1", base + 1000)) {
@@ -104,5 +110,86 @@ class ClusterProcessesTest {
     long took = System.currentTimeMillis() - killed;
     assertThat(failed).isTrue();
     assertThat(took).isLessThan(2 * NODE_TIMEOUT_MILLIS);
+  }
+
+  @Test
+  void replicasAreSpreadRoundRobinOverTheMasters() {
+    assertThat(ClusterCommand.masterOfEach(6, 1)).containsExactly(-1, -1, -1, 0, 1, 2);
+    assertThat(ClusterCommand.masterOfEach(7, 1)).containsExactly(-1, -1, -1, 0, 1, 2, 0);
+    assertThat(ClusterCommand.masterOfEach(9, 2)).containsExactly(-1, -1, -1, 0, 1, 2, 0, 1, 2);
+    assertThat(ClusterCommand.masterOfEach(3, 0)).containsExactly(-1, -1, -1);
+  }
+
+  /**
+   * `shoal cluster create --replicas 1` over six fresh processes: three masters, each with a replica
+   * in another process, seen alike by every node, and `shoal cluster check` reports them. The
+   * replicas hold no data until the replication module is merged: roles only.
+   */
+  @Test
+  void createWithReplicasMakesThreeMastersWithOneReplicaEach() throws Exception {
+    int base = freeBasePort();
+    List<String> endpoints = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      start(base + i, List.of("--set", "cluster-proxy-port=-1"), Files.createTempDirectory("shoal-proc"));
+      endpoints.add("127.0.0.1:" + (base + i));
+    }
+    for (String endpoint : endpoints) {
+      awaitAnswering(endpoint);
+    }
+    String created = printed(() -> assertThat(ClusterCommand.create(endpoints, 1, 90_000)).isTrue());
+    assertThat(created).contains("[OK] All 16384 slots covered.");
+    String check = printed(() -> assertThat(ClusterCommand.check(endpoints.get(3), true)).isTrue());
+    assertThat(check.split("1 additional replica\\(s\\)", -1)).hasSize(4);
+    assertThat(check.lines().filter(line -> line.startsWith("S: "))).hasSize(3);
+
+    for (String endpoint : endpoints) {
+      List<String[]> lines = ClusterCommand.nodeLines(endpoint);
+      java.util.Map<String, String> endpointOf = new java.util.HashMap<>();
+      lines.forEach(line -> endpointOf.put(line[0], line[1].split("@")[0]));
+      for (String[] line : lines) {
+        int index = endpoints.indexOf(endpointOf.get(line[0]));
+        if (index < 3) {
+          assertThat(ClusterCommand.isReplica(line)).isFalse();
+          assertThat(line[3]).isEqualTo("-");
+        } else {
+          assertThat(ClusterCommand.isReplica(line)).isTrue();
+          assertThat(endpointOf.get(line[3])).isEqualTo(endpoints.get(index - 3));
+        }
+      }
+    }
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  /** What the body printed on System.out. */
+  private static String printed(Body body) throws Exception {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      body.run();
+    } finally {
+      System.setOut(original);
+    }
+    String text = buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
+    original.print(text);
+    return text;
+  }
+
+  private static void awaitAnswering(String endpoint) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      try (RespClient client = RespClient.connect(endpoint)) {
+        if (client.clusterInfo("cluster_known_nodes").equals("1")) {
+          return;
+        }
+      } catch (IOException | RuntimeException notYet) {
+        // Still starting.
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(endpoint + " did not start");
   }
 }

@@ -31,11 +31,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cluster mode: turns a node into one master of a Redis Cluster-compatible cluster whose nodes
+ * Cluster mode: turns a node into a master or replica of a Redis Cluster-compatible cluster whose nodes
  * find each other, and learn who serves which slot, through the shoal-cluster membership.
  *
  * <p>The node's slot claims travel as membership application state ({@link SlotClaim} under
- * "slots"), so they reach every node by gossip and need no bus messages of their own. Membership
+ * "slots"), so they reach every node by gossip and need no bus messages of their own; so does its
+ * role ({@link RoleClaim} under "role": the master it replicates and its replication offset). Membership
  * events (up, unreachable, down, removed, partition lost) drive the fail flags and the cluster
  * state, and every change of {@link ClusterState} is saved to the nodes file and republished.
  * Membership events are handled on one thread of this module, never on the member's own thread.
@@ -64,6 +65,8 @@ public final class ClusterModule implements ServerModule {
   private NodeAddress meeting;
   private long meetingSinceMillis;
   private int busPort;
+  private static final long OFFSET_PUBLISH_MILLIS = 1_000;
+  private long offsetPublishedMillis;
 
   @Override
   public void install(ShoalServer server) {
@@ -112,7 +115,17 @@ public final class ClusterModule implements ServerModule {
       state.load(saved.nodes(), saved.owners(), saved.currentEpoch(), saved.lastVoteEpoch());
     }
     state.onChange(this::stateChanged);
+    state.onRoleChange(master -> executor.execute(() -> {
+      driveReplication(master);
+      reconcileSafely();
+    }));
     nodesFile.save(state);
+    if (state.myself().isReplica()) {
+      KnownNode master = state.node(state.myself().masterId());
+      if (master != null) {
+        executor.execute(() -> driveReplication(master));
+      }
+    }
     attach(member);
     executor.scheduleWithFixedDelay(this::reconcileSafely, 200, 200, TimeUnit.MILLISECONDS);
     int proxyAt = proxyPort.asInt() == 0 ? port + 1000 : proxyPort.asInt();
@@ -224,6 +237,9 @@ public final class ClusterModule implements ServerModule {
       } else if (event instanceof ClusterEvent.ApplicationStateChanged change
           && change.key().equals(SlotClaim.KEY)) {
         applyClaim(change.owner(), change.value());
+      } else if (event instanceof ClusterEvent.ApplicationStateChanged change
+          && change.key().equals(RoleClaim.KEY)) {
+        applyRole(change.owner(), change.value());
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "cluster event " + event + " failed", e);
@@ -253,6 +269,47 @@ public final class ClusterModule implements ServerModule {
     }
   }
 
+  private void applyRole(NodeId owner, byte[] value) {
+    RoleClaim role = RoleClaim.decode(value);
+    if (role != null) {
+      state.applyRole(owner, role);
+    }
+  }
+
+  /**
+   * This node's role changed (CLUSTER REPLICATE, a lost last slot, a takeover): make replication
+   * follow. Runs on this module's thread, outside the state's lock, as replication may call back.
+   * Without a replication module the role is still recorded and gossiped; the data stays put.
+   */
+  private void driveReplication(KnownNode master) {
+    try {
+      if (master == null) {
+        server.replication().promote();
+      } else {
+        server.replication().replicate(master.host(), master.port());
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "replication did not follow the new role ("
+          + (master == null ? "master" : "replica of " + master.endpoint()) + "): " + e.getMessage());
+    }
+  }
+
+  /**
+   * The role value to publish: at once when the master changed, otherwise when the offset moved
+   * and the last publication is a second old, so offsets cost at most one small update a second.
+   */
+  private void publishRole(ClusterMember current, MemberTable table) {
+    long now = server.nowMillis();
+    byte[] published = table.applicationValue(table.self(), RoleClaim.KEY);
+    RoleClaim old = RoleClaim.decode(published);
+    RoleClaim mine = state.myRole();
+    boolean roleChanged = old == null || !java.util.Objects.equals(old.masterId(), mine.masterId());
+    if (roleChanged || (old.replOffset() != mine.replOffset() && now - offsetPublishedMillis >= OFFSET_PUBLISH_MILLIS)) {
+      current.setApplicationState(RoleClaim.KEY, mine.encode());
+      offsetPublishedMillis = now;
+    }
+  }
+
   /**
    * Every 200 ms: republish this node's claim if the membership lost it (a rejoin starts a fresh
    * state) or it changed, pick up members whose events were missed, refresh pong times.
@@ -278,6 +335,8 @@ public final class ClusterModule implements ServerModule {
       publishPending = false;
       current.setApplicationState(SlotClaim.KEY, mine);
     }
+    state.myOffset(server.replication().offset());
+    publishRole(current, table);
     for (Member other : table.members()) {
       if (other.id().equals(table.self())) {
         continue;
@@ -292,6 +351,10 @@ public final class ClusterModule implements ServerModule {
         byte[] claim = table.applicationValue(other.id(), SlotClaim.KEY);
         if (claim != null) {
           applyClaim(other.id(), claim);
+        }
+        byte[] role = table.applicationValue(other.id(), RoleClaim.KEY);
+        if (role != null) {
+          applyRole(other.id(), role);
         }
       }
     }
@@ -367,6 +430,11 @@ public final class ClusterModule implements ServerModule {
       meetingSinceMillis = server.nowMillis();
       current.meet(next);
     }
+  }
+
+  /** CLUSTER REPLICATE: record the role (the listener then drives replication). */
+  public void replicate(NodeId master) {
+    state.replicate(master, server.keyspace().db(0).size());
   }
 
   public void forget(NodeId id) {

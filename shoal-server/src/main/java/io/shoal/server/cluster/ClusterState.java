@@ -8,6 +8,8 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * This node's view of the slot map, the equivalent of Redis's {@code clusterState}: every known
@@ -20,6 +22,13 @@ import java.util.Map;
  * other's ID is the greater, it takes a new epoch ({@code clusterHandleConfigEpochCollision}).
  * Unlike Redis, an owner's own claim is authoritative for its slots: when the owner stops claiming
  * a slot (DELSLOTS), the others unassign it too, so no cluster-wide DELSLOTS is needed.
+ *
+ * <p>Roles follow Redis too: a replica owns no slots and records its master; a node that claims
+ * slots is a master. When this node's master (or this node itself, as a master) loses its last
+ * slot to another node's newer claim, this node follows that node: this is how the replicas of a
+ * failed master, and the failed master itself when it returns, end up replicating the replica that
+ * took its place. Role changes of this node are reported to the {@link #onRoleChange} listener,
+ * which drives the replication.
  *
  * <p>All mutations are synchronized; readers on the hot path use the immutable {@link Routing}
  * snapshot rebuilt after each change.
@@ -36,6 +45,7 @@ public final class ClusterState {
   private boolean partitionLost;
   private volatile Routing routing;
   private Runnable changeListener = () -> {};
+  private Consumer<KnownNode> roleListener = master -> {};
   private long changes;
 
   public ClusterState(KnownNode myself, boolean requireFullCoverage) {
@@ -48,6 +58,14 @@ public final class ClusterState {
   /** Called (under this object's lock) after every change, to persist and gossip it. */
   public synchronized void onChange(Runnable listener) {
     this.changeListener = listener;
+  }
+
+  /**
+   * Called (under this object's lock) when this node's role changes: with its new master, or with
+   * null when it became a master. The listener must not call back into replication under the lock.
+   */
+  public synchronized void onRoleChange(Consumer<KnownNode> listener) {
+    this.roleListener = listener;
   }
 
   public Routing routing() {
@@ -108,6 +126,32 @@ public final class ClusterState {
       }
     }
     return new SlotClaim(myself().configEpoch(), currentEpoch, mine);
+  }
+
+  /** This node's role, to gossip. */
+  public synchronized RoleClaim myRole() {
+    KnownNode me = myself();
+    return new RoleClaim(me.masterId(), me.replOffset());
+  }
+
+  /** The replicas of a node, in the order they became known. */
+  public synchronized List<KnownNode> replicasOf(NodeId master) {
+    List<KnownNode> replicas = new ArrayList<>();
+    for (KnownNode node : nodes.values()) {
+      if (master.equals(node.masterId())) {
+        replicas.add(node);
+      }
+    }
+    return replicas;
+  }
+
+  /**
+   * This node's replication offset as replication reports it. Not a change of configuration: it
+   * is neither saved nor does it wake the listener; the module gossips it at its own pace.
+   */
+  public synchronized void myOffset(long offset) {
+    KnownNode me = myself();
+    nodes.put(myId, me.withRole(me.masterId(), Math.max(0, offset)));
   }
 
   /** The slots a node owns, in order. */
@@ -232,6 +276,74 @@ public final class ClusterState {
     changed();
   }
 
+  /**
+   * CLUSTER REPLICATE, with Redis's checks: follow a master; a master may become a replica only
+   * when it holds no slots and no keys ({@code keys} is the size of database 0).
+   */
+  public synchronized void replicate(NodeId master, long keys) {
+    KnownNode target = nodes.get(master);
+    if (target == null) {
+      throw ShoalError.err("Unknown node " + master.toHex());
+    }
+    if (master.equals(myId)) {
+      throw ShoalError.err("Can't replicate myself");
+    }
+    if (target.isReplica()) {
+      throw ShoalError.err("I can only replicate a master, not a replica.");
+    }
+    if (!myself().isReplica() && (!slotsOf(myId).isEmpty() || keys != 0)) {
+      throw ShoalError.err("To set a master the node must be empty and without assigned slots.");
+    }
+    follow(master);
+  }
+
+  /**
+   * Redis's {@code clusterSetMaster}: a master gives up its slots and any slot being moved, then
+   * this node records its master and tells the role listener.
+   */
+  private void follow(NodeId master) {
+    KnownNode me = myself();
+    if (master.equals(me.masterId())) {
+      return;
+    }
+    if (!me.isReplica()) {
+      for (int slot = 0; slot < owners.length; slot++) {
+        if (myId.equals(owners[slot])) {
+          owners[slot] = null;
+        }
+        migrating[slot] = null;
+        importing[slot] = null;
+      }
+    }
+    nodes.put(myId, me.withRole(master, me.replOffset()));
+    changed();
+    roleListener.accept(nodes.get(master));
+  }
+
+  /**
+   * A replica takes over its master's slots (failover): this node's config epoch becomes
+   * {@code configEpoch}, which must be newer than the master's so that the claim wins everywhere;
+   * it owns every slot of its former master and is a master from now on.
+   */
+  public synchronized void takeOver(long configEpoch) {
+    KnownNode me = myself();
+    if (!me.isReplica()) {
+      throw new IllegalStateException("only a replica takes over its master's slots");
+    }
+    NodeId master = me.masterId();
+    for (int slot = 0; slot < owners.length; slot++) {
+      if (master.equals(owners[slot])) {
+        owners[slot] = myId;
+        migrating[slot] = null;
+        importing[slot] = null;
+      }
+    }
+    nodes.put(myId, me.withConfigEpoch(configEpoch).withRole(null, me.replOffset()));
+    currentEpoch = Math.max(currentEpoch, configEpoch);
+    changed();
+    roleListener.accept(null);
+  }
+
   public synchronized void forget(NodeId id) {
     nodes.remove(id);
     for (int slot = 0; slot < owners.length; slot++) {
@@ -251,6 +363,9 @@ public final class ClusterState {
   /** CLUSTER RESET: forget everyone and every slot; HARD also takes a new ID and zeroes epochs. */
   public synchronized void reset(KnownNode newSelf, boolean hard) {
     KnownNode me = myself();
+    boolean wasReplica = me.isReplica();
+    me = me.withRole(null, me.replOffset());
+    newSelf = newSelf.withRole(null, 0);
     nodes.clear();
     java.util.Arrays.fill(owners, null);
     java.util.Arrays.fill(migrating, null);
@@ -264,6 +379,9 @@ public final class ClusterState {
       nodes.put(myId, me);
     }
     changed();
+    if (wasReplica) {
+      roleListener.accept(null);
+    }
   }
 
   // ---- What the membership tells -------------------------------------------------------------
@@ -325,7 +443,14 @@ public final class ClusterState {
     boolean changed = false;
     boolean mineChanged = false;
     if (known.configEpoch() != claim.configEpoch()) {
-      nodes.put(sender, known.withConfigEpoch(claim.configEpoch()));
+      known = known.withConfigEpoch(claim.configEpoch());
+      nodes.put(sender, known);
+      changed = true;
+    }
+    if (known.isReplica() && !claim.slots().isEmpty()) {
+      // A node that claims slots is a master, whatever its older role said (a promoted replica).
+      known = known.withRole(null, known.replOffset());
+      nodes.put(sender, known);
       changed = true;
     }
     long seen = Math.max(claim.currentEpoch(), claim.configEpoch());
@@ -333,6 +458,9 @@ public final class ClusterState {
       currentEpoch = seen;
       changed = true;
     }
+    KnownNode me = myself();
+    NodeId myMaster = me.isReplica() ? me.masterId() : myId;
+    boolean tookFromMyMaster = false;
     for (int slot = 0; slot < owners.length; slot++) {
       NodeId owner = owners[slot];
       if (claim.slots().get(slot)) {
@@ -344,6 +472,9 @@ public final class ClusterState {
             mineChanged = true;
             migrating[slot] = null;
           }
+          if (myMaster.equals(owner)) {
+            tookFromMyMaster = true;
+          }
           owners[slot] = sender;
           importing[slot] = null;
           changed = true;
@@ -353,8 +484,8 @@ public final class ClusterState {
         changed = true;
       }
     }
-    KnownNode me = myself();
-    if (claim.configEpoch() == me.configEpoch() && sender.compareTo(myId) > 0) {
+    if (!me.isReplica() && !known.isReplica() && claim.configEpoch() == me.configEpoch()
+        && sender.compareTo(myId) > 0) {
       currentEpoch++;
       nodes.put(myId, me.withConfigEpoch(currentEpoch));
       changed = true;
@@ -363,7 +494,34 @@ public final class ClusterState {
     if (changed) {
       changed();
     }
+    if (tookFromMyMaster && slotsOf(myMaster).isEmpty()) {
+      // clusterUpdateSlotsConfigWith: our master (or we) lost its last slot to the sender, whose
+      // claim is newer: the sender now serves our data, so we replicate it.
+      follow(sender);
+      mineChanged = true;
+    }
     return mineChanged;
+  }
+
+  /**
+   * A node's gossiped role. A node that claims slots stays a master whatever its role says (its
+   * slot claim may be newer than its role); offsets alone are not saved.
+   */
+  public synchronized void applyRole(NodeId sender, RoleClaim role) {
+    KnownNode known = nodes.get(sender);
+    if (sender.equals(myId) || known == null) {
+      return;
+    }
+    NodeId master = role.isReplica() && slotsOf(sender).isEmpty() && !role.masterId().equals(sender)
+        ? role.masterId() : null;
+    KnownNode next = known.withRole(master, role.replOffset());
+    if (next == known) {
+      return;
+    }
+    nodes.put(sender, next);
+    if (!Objects.equals(known.masterId(), master)) {
+      changed();
+    }
   }
 
   private long epochOf(NodeId id) {
@@ -418,14 +576,15 @@ public final class ClusterState {
     }
     boolean ok = !partitionLost
         && (!requireFullCoverage || (assigned == KeySlot.SLOT_COUNT && failedSlots == 0));
-    routing = new Routing(myId, slotNodes, migratingNodes, importingSlots, ok, assigned, failedSlots);
+    routing = new Routing(myId, myself().masterId(), slotNodes, migratingNodes, importingSlots, ok, assigned,
+        failedSlots);
   }
 
   /**
    * An immutable snapshot for the request path: the node serving each slot, slots being moved,
-   * and whether the cluster is ok.
+   * whether the cluster is ok, and the master this node replicates (null for a master).
    */
-  public record Routing(NodeId myId, KnownNode[] owners, KnownNode[] migrating, boolean[] importing, boolean ok,
+  public record Routing(NodeId myId, NodeId myMasterId, KnownNode[] owners, KnownNode[] migrating, boolean[] importing, boolean ok,
       int slotsAssigned, int slotsFailed) {
     public boolean mine(int slot) {
       return owners[slot] != null && owners[slot].id().equals(myId);

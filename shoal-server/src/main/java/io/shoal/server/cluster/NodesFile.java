@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The cluster config file (nodes-&lt;port&gt;.conf), in Redis's format: one CLUSTER NODES line per
- * known node and a final {@code vars currentEpoch N lastVoteEpoch M} line. It is rewritten whole on
+ * known node (a replica's line has the {@code slave} flag and its master's ID) and a final {@code vars currentEpoch N lastVoteEpoch M} line. It is rewritten whole on
  * every change, to a temporary file renamed over the old one, so a crash leaves either the old or
  * the new file, never half of one (Redis's {@code clusterSaveConfig} does the same since 7.0).
  */
@@ -98,8 +98,9 @@ public final class NodesFile {
       if (parts[2].contains("myself")) {
         myId = id;
       }
+      NodeId master = parts[2].contains("slave") && !parts[3].equals("-") ? NodeId.parse(parts[3]) : null;
       nodes.add(new KnownNode(id, parsed.host(), parsed.port(), parsed.busPort(), Long.parseLong(parts[6]), failed,
-          Long.parseLong(parts[5])));
+          Long.parseLong(parts[5]), master, 0));
       for (int i = 8; i < parts.length; i++) {
         String range = parts[i];
         if (range.startsWith("[")) {

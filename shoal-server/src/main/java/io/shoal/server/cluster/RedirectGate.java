@@ -13,7 +13,9 @@ import io.shoal.server.slot.KeySlot;
  * refused with CROSSSLOT; when the cluster is down, CLUSTERDOWN; a slot nobody serves,
  * CLUSTERDOWN Hash slot not served; a slot served elsewhere, MOVED; a slot this node is migrating
  * and a key already gone, ASK to the target; a slot this node is importing is served only to a
- * client that sent ASKING (or to a command flagged ASKING). Keyless commands always run here.
+ * client that sent ASKING (or to a command flagged ASKING). A replica redirects to its master
+ * like any other node, except that a client that sent READONLY has its reads of the master's slots
+ * served here; writes always go to the master. Keyless commands always run here.
  */
 public final class RedirectGate implements CommandGate {
   public static final String CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
@@ -82,6 +84,10 @@ public final class RedirectGate implements CommandGate {
       if (positions.length > 1 && missingKeys(client, args, positions, slot) > 0) {
         return TRYAGAIN;
       }
+      return null;
+    }
+    if (client.readOnlyCluster() && owner.id().equals(routing.myMasterId()) && !spec.has(CommandFlag.WRITE)) {
+      // READONLY: a replica serves reads of its master's slots, accepting that they may be stale.
       return null;
     }
     return "MOVED " + slot + " " + owner.endpoint();

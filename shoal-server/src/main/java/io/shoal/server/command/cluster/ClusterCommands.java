@@ -74,6 +74,8 @@ public final class ClusterCommands {
         this::countFailureReports);
     sub(cluster, "links", 2, "Returns a list of all TCP links to and from peer nodes.",
         c -> ClusterTopology.links(c, state(), module.server().nowMillis()));
+    sub(cluster, "replicate", 3, "Configure a node as replica of a master node.",
+        c -> module.replicate(nodeId(c.argString(2), "Unknown node ")));
     sub(cluster, "replicas", 3, "Lists the replica nodes of a master node.", this::replicas);
     sub(cluster, "slaves", 3, "Lists the replica nodes of a master node.", this::replicas);
     sub(cluster, "help", 2, "Returns helpful text about the different subcommands.", ClusterCommands::help);
@@ -194,7 +196,7 @@ public final class ClusterCommands {
     List<KnownNode> nodes = state.nodes();
     int size = 0;
     for (KnownNode node : nodes) {
-      if (!state.slotsOf(node.id()).isEmpty()) {
+      if (!node.isReplica() && !state.slotsOf(node.id()).isEmpty()) {
         size++;
       }
     }
@@ -312,6 +314,9 @@ public final class ClusterCommands {
     if (id.equals(state().myId())) {
       throw ShoalError.err("I tried hard but I can't forget myself...");
     }
+    if (id.equals(state().myself().masterId())) {
+      throw ShoalError.err("Can't forget my master!");
+    }
     module.forget(id);
   }
 
@@ -326,7 +331,7 @@ public final class ClusterCommands {
     } else if (c.argc() > 3) {
       throw c.wrongArgs();
     }
-    if (module.server().keyspace().db(0).size() != 0) {
+    if (!state().myself().isReplica() && module.server().keyspace().db(0).size() != 0) {
       throw ShoalError.err("CLUSTER RESET can't be called with master nodes containing keys");
     }
     module.reset(hard);
@@ -386,12 +391,23 @@ public final class ClusterCommands {
     c.reply().integer(reports);
   }
 
+  /** CLUSTER REPLICAS and SLAVES: the CLUSTER NODES lines of a master's replicas. */
   private void replicas(CommandContext c) {
     NodeId id = nodeId(c.argString(2), "Unknown node ");
-    if (id == null) {
-      return;
+    ClusterState state = state();
+    List<String> lines = new ArrayList<>();
+    synchronized (state) {
+      if (state.node(id).isReplica()) {
+        throw ShoalError.err("The specified node is not a master");
+      }
+      for (KnownNode replica : state.replicasOf(id)) {
+        lines.add(NodesFormat.describe(state, replica));
+      }
     }
-    c.reply().array(0);
+    c.reply().array(lines.size());
+    for (String line : lines) {
+      c.reply().bulk(line);
+    }
   }
 
   private static void help(CommandContext c) {
@@ -417,9 +433,11 @@ public final class ClusterCommands {
       "MYSHARDID", "    Return the node's shard id.",
       "NODES", "    Return cluster configuration seen by node. Output format:",
       "    <id> <ip:port@bus-port[,hostname]> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...",
+      "REPLICATE <node-id>", "    Configure current node as replica to <node-id>.",
       "REPLICAS <node-id>", "    Return <node-id> replicas.",
       "RESET [HARD|SOFT]", "    Reset current node (default: soft).",
       "SET-CONFIG-EPOCH <epoch>", "    Set config epoch of current node.",
+      "SLAVES <node-id>", "    Return <node-id> replicas.",
       "SETSLOT <slot> (IMPORTING <node-id>|MIGRATING <node-id>|STABLE|NODE <node-id>)",
       "    Set slot state.",
       "SHARDS", "    Return information about slot range mappings and the nodes associated with them.",

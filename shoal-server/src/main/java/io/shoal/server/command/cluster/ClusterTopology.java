@@ -35,7 +35,11 @@ final class ClusterTopology {
     return ranges;
   }
 
-  /** Redis 7: {@code [start, end, [ip, port, id, {metadata}]]} per range of one owner. */
+  /**
+   * Redis 7: {@code [start, end, master, replica...]} per range of one owner, each node as
+   * {@code [ip, port, id, {metadata}]}; replicas only while available (Redis's
+   * {@code isReplicaAvailable}: not failed and with a non-zero replication offset).
+   */
   static void slots(CommandContext c, ClusterState state) {
     List<Range> ranges = ranges(state.routing());
     Reply reply = c.reply();
@@ -45,23 +49,42 @@ final class ClusterTopology {
       if (node == null) {
         node = range.node();
       }
-      reply.array(3);
+      List<KnownNode> replicas = new ArrayList<>();
+      for (KnownNode replica : state.replicasOf(node.id())) {
+        if (!replica.failed() && replica.replOffset() != 0) {
+          replicas.add(replica);
+        }
+      }
+      reply.array(3 + replicas.size());
       reply.integer(range.start());
       reply.integer(range.end());
-      reply.array(4);
-      reply.bulk(node.host());
-      reply.integer(node.port());
-      reply.bulk(node.id().toHex());
-      reply.map(0);
+      slotNode(reply, node);
+      for (KnownNode replica : replicas) {
+        slotNode(reply, replica);
+      }
     }
   }
 
+  private static void slotNode(Reply reply, KnownNode node) {
+    reply.array(4);
+    reply.bulk(node.host());
+    reply.integer(node.port());
+    reply.bulk(node.id().toHex());
+    reply.map(0);
+  }
+
+  /** Redis 7.0: one shard per master, its slot ranges, then the master and its replicas. */
   static void shards(CommandContext c, ClusterState state) {
-    List<KnownNode> nodes = state.nodes();
+    List<KnownNode> masters = new ArrayList<>();
+    for (KnownNode node : state.nodes()) {
+      if (!node.isReplica()) {
+        masters.add(node);
+      }
+    }
     Reply reply = c.reply();
-    reply.array(nodes.size());
-    for (KnownNode node : nodes) {
-      BitSet slots = state.slotsOf(node.id());
+    reply.array(masters.size());
+    for (KnownNode master : masters) {
+      BitSet slots = state.slotsOf(master.id());
       List<int[]> ranges = new ArrayList<>();
       for (int start = slots.nextSetBit(0); start >= 0; ) {
         int end = slots.nextClearBit(start) - 1;
@@ -75,24 +98,32 @@ final class ClusterTopology {
         reply.integer(range[0]);
         reply.integer(range[1]);
       }
+      List<KnownNode> replicas = state.replicasOf(master.id());
       reply.bulk("nodes");
-      reply.array(1);
-      reply.map(7);
-      reply.bulk("id");
-      reply.bulk(node.id().toHex());
-      reply.bulk("port");
-      reply.integer(node.port());
-      reply.bulk("ip");
-      reply.bulk(node.host());
-      reply.bulk("endpoint");
-      reply.bulk(node.host());
-      reply.bulk("role");
-      reply.bulk("master");
-      reply.bulk("replication-offset");
-      reply.integer(0);
-      reply.bulk("health");
-      reply.bulk(node.failed() ? "fail" : "online");
+      reply.array(1 + replicas.size());
+      shardNode(reply, master);
+      for (KnownNode replica : replicas) {
+        shardNode(reply, replica);
+      }
     }
+  }
+
+  private static void shardNode(Reply reply, KnownNode node) {
+    reply.map(7);
+    reply.bulk("id");
+    reply.bulk(node.id().toHex());
+    reply.bulk("port");
+    reply.integer(node.port());
+    reply.bulk("ip");
+    reply.bulk(node.host());
+    reply.bulk("endpoint");
+    reply.bulk(node.host());
+    reply.bulk("role");
+    reply.bulk(node.isReplica() ? "replica" : "master");
+    reply.bulk("replication-offset");
+    reply.integer(node.replOffset());
+    reply.bulk("health");
+    reply.bulk(node.failed() ? "fail" : node.isReplica() && node.replOffset() == 0 ? "loading" : "online");
   }
 
   /** One outbound and one inbound link per reachable peer, as Redis lists them. */
