@@ -115,6 +115,8 @@ public final class ClusterModule implements ServerModule {
       state.load(saved.nodes(), saved.owners(), saved.currentEpoch(), saved.lastVoteEpoch());
     }
     state.onChange(this::stateChanged);
+    server.module(io.shoal.server.replication.DurableWrites.class)
+        .shard(() -> state.replicasOf(state.myId()).size(), nodeTimeout::asLong);
     state.onRoleChange(master -> executor.execute(() -> {
       driveReplication(master);
       reconcileSafely();
