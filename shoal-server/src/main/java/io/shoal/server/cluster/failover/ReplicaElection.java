@@ -47,6 +47,8 @@ public final class ReplicaElection {
   private long rounds;
   private HistoryQuorum history = new HistoryQuorum(-1);
   private final Set<NodeId> votes = new HashSet<>();
+  private byte[] request;
+  private long resendAtMillis;
 
   public ReplicaElection(Clock clock, RandomSource random, FailoverActions actions, ManualFailover manual) {
     this.clock = clock;
@@ -86,6 +88,11 @@ public final class ReplicaElection {
     }
     if (!requested && !askForVotesIfAllowed(view, master)) {
       return;
+    }
+    if (votes.size() < view.quorum() && now >= resendAtMillis) {
+      // Requests or acks may be lost: ask again the voters not heard from, within this election.
+      sendRequests(view, master, true);
+      resendAtMillis = now + timing.fixedMillis();
     }
     if (votes.size() >= view.quorum()) {
       won = true;
@@ -143,19 +150,23 @@ public final class ReplicaElection {
     epoch = highestEpoch + 1;
     highestEpoch = epoch;
     actions.currentEpochReached(epoch);
-    byte[] request = new FailoverAuthRequest(view.myId(), master.id(), epoch, view.myReplOffset(),
+    request = new FailoverAuthRequest(view.myId(), master.id(), epoch, view.myReplOffset(),
         master.configEpoch(), manualAttempt, master.slots()).encode();
+    sendRequests(view, master, false);
+    resendAtMillis = clock.monotonicMillis() + FailoverTiming.forNodeTimeout(view.nodeTimeoutMillis()).fixedMillis();
+    requested = true;
+    return true;
+  }
+
+  private void sendRequests(FailoverView view, FailoverView.MasterView master, boolean onlyMissing) {
     for (FailoverView.MasterView voter : view.masters().values()) {
-      if (voter.ownsSlots() && !voter.id().equals(master.id()) && !voter.id().equals(view.myId())) {
+      boolean eligible = voter.ownsSlots() && !voter.id().equals(view.myId())
+          && (!voter.id().equals(master.id()) || (manualAttempt && !master.failed()));
+      // The old master is asked only in a manual failover, where it agreed to hand over.
+      if (eligible && !(onlyMissing && (votes.contains(voter.id()) || voter.failed()))) {
         actions.send(voter.id(), FailoverMessageTypes.AUTH_REQUEST, request);
       }
     }
-    if (manualAttempt && !master.failed()) {
-      // The old master agreed to hand over (or is being forced): it votes too, if it can.
-      actions.send(master.id(), FailoverMessageTypes.AUTH_REQUEST, request);
-    }
-    requested = true;
-    return true;
   }
 
   /** A vote: counted when it is for this node, this epoch, from a master with slots. */
@@ -176,9 +187,10 @@ public final class ReplicaElection {
     }
   }
 
-  /** When the next tick matters: the start of a scheduled attempt, else never. */
+  /** When the next tick matters: the start of a scheduled attempt still ahead, else never. */
   public long nextWakeAtMillis() {
-    return failedMaster != null && !requested && !won ? startAtMillis : Long.MAX_VALUE;
+    boolean ahead = failedMaster != null && !requested && !won && startAtMillis > clock.monotonicMillis();
+    return ahead ? startAtMillis : Long.MAX_VALUE;
   }
 
   public Phase phase() {

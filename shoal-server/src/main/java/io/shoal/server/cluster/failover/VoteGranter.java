@@ -23,13 +23,15 @@ import java.util.Map;
  *   <li>no slot the requester claims is owned, in this node's view, with a config epoch above the
  *       one the requester claims: a replica with a stale slot map cannot win slots that moved.
  * </ol>
- * Refusals are silent on the wire, as in Redis: the candidate simply times out.
+ * Refusals are silent on the wire, as in Redis: the candidate simply times out. Unlike Redis, a
+ * candidate repeats its request while it waits (messages may be lost), and a master that already
+ * voted for that same candidate in that epoch sends the same ack again: still one vote per epoch.
  */
 public final class VoteGranter {
 
   /** Why a request was or was not granted; tests and logs read it. */
   public enum Decision {
-    GRANTED, NOT_A_VOTER, STALE_EPOCH, ALREADY_VOTED, UNKNOWN_REQUESTER, MASTER_NOT_FAILED, VOTED_RECENTLY_FOR_SHARD,
+    GRANTED, REPEATED, NOT_A_VOTER, STALE_EPOCH, ALREADY_VOTED, UNKNOWN_REQUESTER, MASTER_NOT_FAILED, VOTED_RECENTLY_FOR_SHARD,
     STALE_SLOT_CONFIG
   }
 
@@ -38,6 +40,8 @@ public final class VoteGranter {
   /** The highest of the persisted lastVoteEpoch and the votes cast since: the view may lag. */
   private long lastVoteEpoch;
   private long currentEpoch;
+  /** Whom this node voted for in lastVoteEpoch (in memory only: after a restart it just refuses). */
+  private NodeId lastVoteCandidate;
   private final Map<NodeId, Long> votedAtMillisByMaster = new HashMap<>();
 
   public VoteGranter(Clock clock, FailoverActions actions) {
@@ -57,6 +61,11 @@ public final class VoteGranter {
     }
     if (request.epoch() < currentEpoch) {
       return Decision.STALE_EPOCH;
+    }
+    if (lastVoteEpoch == request.epoch() && request.candidate().equals(lastVoteCandidate)) {
+      // The candidate repeats its request because our ack was lost: the same vote, sent again.
+      sendAck(view, request);
+      return Decision.REPEATED;
     }
     if (lastVoteEpoch >= request.epoch()) {
       return Decision.ALREADY_VOTED;
@@ -80,11 +89,16 @@ public final class VoteGranter {
       }
     }
     lastVoteEpoch = request.epoch();
+    lastVoteCandidate = request.candidate();
     votedAtMillisByMaster.put(request.master(), now);
     actions.voteCast(request.epoch());
+    sendAck(view, request);
+    return Decision.GRANTED;
+  }
+
+  private void sendAck(FailoverView view, FailoverAuthRequest request) {
     actions.send(request.candidate(), FailoverMessageTypes.AUTH_ACK,
         new FailoverAuthAck(view.myId(), request.candidate(), request.epoch()).encode());
-    return Decision.GRANTED;
   }
 
   public long lastVoteEpoch() {
