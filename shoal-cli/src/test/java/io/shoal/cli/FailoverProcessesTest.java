@@ -3,7 +3,6 @@ package io.shoal.cli;
 import io.shoal.cli.testing.NodeProcesses;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 
 /**
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Tag;
  * from kill -9 to the first acknowledged write to the lost slots with cluster-node-timeout 1000.
  */
 @Tag("failover")
-@Disabled("enable when replication+failover land (CLUSTER REPLICATE, replica promotion, cluster-durable)")
 class FailoverProcessesTest extends FailoverScenarios {
   @Override
   NodeProcesses.Flavor flavor() {

@@ -52,6 +52,8 @@ public final class ClusterModule implements ServerModule {
   private Setting announceIp;
   private Setting seeds;
   private Setting proxyPort;
+  private Setting migrationBarrier;
+  private FailoverDriver failover;
   private ShoalServer server;
   private ClusterState state;
   private NodesFile nodesFile;
@@ -80,6 +82,8 @@ public final class ClusterModule implements ServerModule {
     seeds = settings.define("cluster-seeds", Kind.STRING, "", false, List.of(), 0, 0, null, List.of());
     proxyPort = settings.define("cluster-proxy-port", Kind.INTEGER, "0", false, List.of(), -1, 65535, null,
         List.of());
+    migrationBarrier = settings.define("cluster-migration-barrier", Kind.INTEGER, "1", true, List.of(), -1,
+        Integer.MAX_VALUE, null, List.of());
     new io.shoal.server.command.cluster.ClusterCommands(this).install(server);
     if (server.clusterEnabled()) {
       server.addGate(new RedirectGate(this));
@@ -128,7 +132,9 @@ public final class ClusterModule implements ServerModule {
         executor.execute(() -> driveReplication(master));
       }
     }
+    failover = new FailoverDriver(this, executor, migrationBarrier::asInt);
     attach(member);
+    failover.start();
     executor.scheduleWithFixedDelay(this::reconcileSafely, 200, 200, TimeUnit.MILLISECONDS);
     int proxyAt = proxyPort.asInt() == 0 ? port + 1000 : proxyPort.asInt();
     if (proxyAt > 0) {
@@ -146,6 +152,9 @@ public final class ClusterModule implements ServerModule {
 
   @Override
   public void stop(ShoalServer server) {
+    if (failover != null) {
+      failover.stop();
+    }
     if (proxy != null) {
       proxy.stop();
     }
@@ -197,6 +206,7 @@ public final class ClusterModule implements ServerModule {
   }
 
   private void attach(ClusterMember attached) {
+    failover.attach(attached);
     attached.subscribe(event -> {
       if (attached == member) {
         handle(event);
@@ -367,6 +377,9 @@ public final class ClusterModule implements ServerModule {
       nodesFile.save(state);
     }
     publishPending = true;
+    if (failover != null) {
+      failover.viewChanged();
+    }
   }
 
   // ---- For commands -----------------------------------------------------------------------------
@@ -393,6 +406,11 @@ public final class ClusterModule implements ServerModule {
 
   public long nodeTimeoutMillis() {
     return nodeTimeout.asLong();
+  }
+
+  /** CLUSTER FAILOVER [FORCE|TAKEOVER]. */
+  public void manualFailover(io.shoal.server.cluster.failover.ManualFailover.Mode mode) {
+    failover.manualFailover(mode);
   }
 
   public ProxyServer proxy() {

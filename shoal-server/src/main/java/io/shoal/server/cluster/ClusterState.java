@@ -421,6 +421,26 @@ public final class ClusterState {
     changed();
   }
 
+  public synchronized boolean partitionLost() {
+    return partitionLost;
+  }
+
+  /** The failover protocol reached a new epoch: it is saved before any message depends on it. */
+  public synchronized void raiseCurrentEpoch(long epoch) {
+    if (epoch > currentEpoch) {
+      currentEpoch = epoch;
+      changed();
+    }
+  }
+
+  /** This master voted in an epoch: saved before the vote is sent, so a restart never votes twice. */
+  public synchronized void voted(long epoch) {
+    if (epoch > lastVoteEpoch) {
+      lastVoteEpoch = epoch;
+      changed();
+    }
+  }
+
   public synchronized void partitionLost(boolean lost) {
     if (partitionLost != lost) {
       partitionLost = lost;

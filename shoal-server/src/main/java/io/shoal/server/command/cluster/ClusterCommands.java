@@ -76,6 +76,7 @@ public final class ClusterCommands {
         c -> ClusterTopology.links(c, state(), module.server().nowMillis()));
     sub(cluster, "replicate", 3, "Configure a node as replica of a master node.",
         c -> module.replicate(nodeId(c.argString(2), "Unknown node ")));
+    sub(cluster, "failover", -2, "Forces a replica to perform a manual failover of its master.", this::failover);
     sub(cluster, "replicas", 3, "Lists the replica nodes of a master node.", this::replicas);
     sub(cluster, "slaves", 3, "Lists the replica nodes of a master node.", this::replicas);
     sub(cluster, "help", 2, "Returns helpful text about the different subcommands.", ClusterCommands::help);
@@ -104,6 +105,22 @@ public final class ClusterCommands {
           c.client().asking(true);
           c.reply().ok();
         }).build());
+  }
+
+  /** CLUSTER FAILOVER [FORCE|TAKEOVER]: answers OK at once; the failover runs in the background. */
+  private void failover(io.shoal.server.command.CommandContext c) {
+    io.shoal.server.cluster.failover.ManualFailover.Mode mode = io.shoal.server.cluster.failover.ManualFailover.Mode.DEFAULT;
+    if (c.argc() == 3) {
+      String option = c.argString(2).toLowerCase(java.util.Locale.ROOT);
+      mode = switch (option) {
+        case "force" -> io.shoal.server.cluster.failover.ManualFailover.Mode.FORCE;
+        case "takeover" -> io.shoal.server.cluster.failover.ManualFailover.Mode.TAKEOVER;
+        default -> throw ShoalError.syntax();
+      };
+    } else if (c.argc() > 3) {
+      throw ShoalError.syntax();
+    }
+    module.manualFailover(mode);
   }
 
   private void sub(CommandSpec.Builder container, String name, int arity, String summary, CommandHandler body) {
