@@ -190,8 +190,12 @@ public final class ClusterModule implements ServerModule {
     long heartbeat = Math.max(100, Math.min(1000, timeout / 10));
     long pause = Math.max(heartbeat, timeout / 2 - heartbeat);
     NodeSettings base = NodeSettings.defaults(seedList);
+    // The deviation floor is half a heartbeat: on a quiet link the measured deviation is near zero
+    // and the floor alone sets how long past the expected heartbeat phi reaches 8 (about 5.6
+    // floors), so a crash is suspected about 0.8 node timeouts after the last heartbeat; a noisy
+    // link raises the measured deviation and the detector waits longer by itself.
     PhiAccrualFailureDetector.Settings detector = new PhiAccrualFailureDetector.Settings(8.0, pause, heartbeat,
-        100.0, 1_000);
+        Math.max(10, heartbeat / 2), 1_000);
     // Failover must start within about a node timeout, so failure news has to spread in a
     // fraction of it: gossip as often as heartbeats go, but never slower than the default.
     GossipSettings gossip = new GossipSettings(Math.min(base.gossip().intervalMillis(), heartbeat),

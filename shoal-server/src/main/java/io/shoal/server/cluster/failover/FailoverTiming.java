@@ -9,9 +9,11 @@ package io.shoal.server.cluster.failover;
  * monitors agreeing) takes about T. So the waits shrink with T:
  *
  * <ul>
- *   <li>fixed = min(500, T/4): time for the FAIL verdict to reach the voting masters (each
+ *   <li>fixed = min(500, T/10): time for the FAIL verdict to reach the voting masters (each
  *       refuses to vote for a master it does not consider failed). Membership spreads the
- *       verdict by gossip in a few rounds of T/10, well inside T/4.
+ *       verdict by gossip in rounds of T/10, and a candidate repeats its request every T/4 to
+ *       masters that have not answered, so a master that learns of the failure a round later
+ *       still votes in time; waiting longer up front would only delay every failover.
  *   <li>jitter = random in [0, fixed): replicas of different masters that fail together must not
  *       ask in the same instant, or each master's one vote per epoch splits between them.
  *   <li>rank step = T/2: the next replica in line only starts when the better one has had a
@@ -22,7 +24,7 @@ package io.shoal.server.cluster.failover;
  *       that starts 4T after the previous start finds every master willing again.
  * </ul>
  *
- * <p>For T = 1000 the best replica asks at most 500 ms after it learns of the failure, which
+ * <p>For T = 1000 the best replica asks at most 200 ms after it learns of the failure, which
  * with about 1 s of detection and one round trip keeps the failover under 2 s
  * ({@code FailoverSimulationTest} measures it).
  */
@@ -40,7 +42,7 @@ public record FailoverTiming(long fixedMillis, long jitterMillis, long rankStepM
   public static final long ORPHAN_DELAY_MILLIS = 5_000;
 
   public static FailoverTiming forNodeTimeout(long nodeTimeoutMillis) {
-    long fixed = Math.max(1, Math.min(500, nodeTimeoutMillis / 4));
+    long fixed = Math.max(1, Math.min(500, nodeTimeoutMillis / 10));
     long election = 2 * nodeTimeoutMillis;
     long tick = Math.max(10, Math.min(100, nodeTimeoutMillis / 10));
     return new FailoverTiming(fixed, fixed, nodeTimeoutMillis / 2, election, 2 * election, MANUAL_TIMEOUT_MILLIS,
