@@ -417,7 +417,7 @@ public final class Persistence implements ServerModule {
     return AppendOnlyFile.Fsync.valueOf(appendfsync.text().toUpperCase(Locale.ROOT));
   }
 
-  private void logCommand(ClientConnection client, CommandSpec spec, byte[][] args) {
+  private void logCommand(ClientConnection client, CommandSpec spec, byte[][] args, List<byte[][]> propagation) {
     if (client != loaderClient && spec.firstKey() <= 0 && !spec.movableKeys()) {
       changes.incrementAndGet();
     }
