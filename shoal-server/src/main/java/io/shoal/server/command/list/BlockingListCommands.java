@@ -77,6 +77,7 @@ final class BlockingListCommands {
       }
     }
     if (!mayBlock(c.client())) {
+      c.propagateNothing();
       c.reply().nullArray();
       return;
     }
@@ -108,6 +109,7 @@ final class BlockingListCommands {
       return;
     }
     if (!mayBlock(c.client())) {
+      c.propagateNothing();
       c.reply().nullArray();
       return;
     }
@@ -144,6 +146,7 @@ final class BlockingListCommands {
       return;
     }
     if (!mayBlock(c.client())) {
+      c.propagateNothing();
       c.reply().nullBulk();
       return;
     }

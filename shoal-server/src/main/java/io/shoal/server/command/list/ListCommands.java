@@ -453,6 +453,7 @@ public final class ListCommands implements ServerModule {
   private void lmpop(CommandContext c) {
     MultiPop request = parseMultiPop(c, 1);
     if (!multiPop(c, request)) {
+      c.propagateNothing();
       c.reply().nullArray();
     }
   }

@@ -66,6 +66,7 @@ final class BlockingZSetCommands {
       ZPopCommands.Shape shape) {
     ClientConnection client = c.client();
     if (client.inMulti() || client.denyBlocking()) {
+      c.propagateNothing();
       c.reply().nullArray();
       return;
     }

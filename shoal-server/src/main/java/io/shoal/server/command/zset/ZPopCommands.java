@@ -60,6 +60,7 @@ public final class ZPopCommands {
         return;
       }
     }
+    c.propagateNothing();
     c.reply().nullArray();
   }
 
