@@ -95,13 +95,15 @@ public final class Propagator {
       propagate(origin, db, commands.get(0));
       return;
     }
+    if (commands.isEmpty()) {
+      return;
+    }
     Transaction open = openTransactions > 0 ? transaction.get() : null;
-    for (int i = 0; i < commands.size(); i++) {
-      if (open != null) {
+    if (open != null) {
+      // Inside EXEC the whole transaction already leaves as one MULTI ... EXEC.
+      for (int i = 0; i < commands.size(); i++) {
         open.add(origin, db, commands.get(i));
       }
-    }
-    if (open != null || commands.isEmpty()) {
       return;
     }
     synchronized (deliveryLock) {
