@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 /**
@@ -24,8 +27,9 @@ import java.util.function.Function;
  *
  * <p>Atomic units stay atomic: the writes of one EXEC, or several commands one command asked for,
  * reach every sink as one uninterrupted MULTI ... EXEC (a single write needs no wrapping, as in
- * Redis 7). Delivery to the sinks is serialised by one lock, so every sink sees one order, the
- * order the data changed in.
+ * Redis 7). Single effects are delivered concurrently (each sink orders its own appends, and the
+ * slot locks order effects on the same key), so the AOF's group commit still shares one fsync
+ * among writers; a MULTI ... EXEC takes the delivery lock exclusively, so nothing falls inside it.
  */
 public final class Propagator {
   private static final byte[] DEL = bytes("DEL");
@@ -37,11 +41,12 @@ public final class Propagator {
 
   private final ShoalServer server;
   private final List<PropagationSink> sinks = new CopyOnWriteArrayList<>();
-  private final Object deliveryLock = new Object();
+  // Shared by single deliveries, exclusive for a MULTI ... EXEC.
+  private final ReadWriteLock deliveryLock = new ReentrantReadWriteLock();
   // The writes of the EXEC running on this thread, held back to be delivered as one unit. Slot
   // locks make this safe: what a transaction writes no other thread touches until EXEC ends.
   private final ThreadLocal<Transaction> transaction = new ThreadLocal<>();
-  private volatile int openTransactions;
+  private final AtomicInteger openTransactions = new AtomicInteger();
   private volatile Function<Object, byte[]> dumper;
 
   public Propagator(ShoalServer server) {
@@ -77,15 +82,20 @@ public final class Propagator {
    * the slot locks of the keys it changed.
    */
   public void propagate(ClientConnection origin, int db, byte[][] args) {
-    if (openTransactions > 0) {
+    if (openTransactions.get() > 0) {
       Transaction open = transaction.get();
       if (open != null) {
         open.add(origin, db, args);
         return;
       }
     }
-    synchronized (deliveryLock) {
-      deliver(origin, db, args);
+    deliveryLock.readLock().lock();
+    try {
+      for (int i = 0; i < sinks.size(); i++) {
+        sinks.get(i).propagate(origin, db, args);
+      }
+    } finally {
+      deliveryLock.readLock().unlock();
     }
   }
 
@@ -98,7 +108,7 @@ public final class Propagator {
     if (commands.isEmpty()) {
       return;
     }
-    Transaction open = openTransactions > 0 ? transaction.get() : null;
+    Transaction open = openTransactions.get() > 0 ? transaction.get() : null;
     if (open != null) {
       // Inside EXEC the whole transaction already leaves as one MULTI ... EXEC.
       for (int i = 0; i < commands.size(); i++) {
@@ -106,12 +116,23 @@ public final class Propagator {
       }
       return;
     }
-    synchronized (deliveryLock) {
-      deliver(origin, db, MULTI);
-      for (int i = 0; i < commands.size(); i++) {
-        deliver(origin, db, commands.get(i));
+    List<PropagatedCommand> batch = new ArrayList<>(commands.size() + 2);
+    batch.add(new PropagatedCommand(origin, db, MULTI));
+    for (int i = 0; i < commands.size(); i++) {
+      batch.add(new PropagatedCommand(origin, db, commands.get(i)));
+    }
+    batch.add(new PropagatedCommand(origin, db, EXEC));
+    deliverTogether(batch);
+  }
+
+  private void deliverTogether(List<PropagatedCommand> batch) {
+    deliveryLock.writeLock().lock();
+    try {
+      for (int i = 0; i < sinks.size(); i++) {
+        sinks.get(i).propagateAll(batch);
       }
-      deliver(origin, db, EXEC);
+    } finally {
+      deliveryLock.writeLock().unlock();
     }
   }
 
@@ -124,39 +145,28 @@ public final class Propagator {
       throw new IllegalStateException("a transaction is already open on this thread");
     }
     transaction.set(new Transaction());
-    synchronized (deliveryLock) {
-      openTransactions++;
-    }
+    openTransactions.incrementAndGet();
   }
 
   /** EXEC is done (its locks still held): delivers what it wrote, wrapped when more than one. */
   public void endTransaction(ClientConnection origin) {
     Transaction open = transaction.get();
     transaction.remove();
-    synchronized (deliveryLock) {
-      openTransactions--;
-      if (open == null || open.effects.isEmpty() || sinks.isEmpty()) {
-        return;
-      }
-      boolean wrap = open.effects.size() > 1;
-      if (wrap) {
-        deliver(origin, open.effects.get(0).db, MULTI);
-      }
-      int db = open.effects.get(0).db;
-      for (Effect effect : open.effects) {
-        deliver(effect.origin, effect.db, effect.args);
-        db = effect.db;
-      }
-      if (wrap) {
-        deliver(origin, db, EXEC);
-      }
+    openTransactions.decrementAndGet();
+    if (open == null || open.effects.isEmpty() || sinks.isEmpty()) {
+      return;
     }
-  }
-
-  private void deliver(ClientConnection origin, int db, byte[][] args) {
-    for (int i = 0; i < sinks.size(); i++) {
-      sinks.get(i).propagate(origin, db, args);
+    List<PropagatedCommand> effects = open.effects;
+    if (effects.size() == 1) {
+      PropagatedCommand only = effects.get(0);
+      propagate(only.origin(), only.db(), only.args());
+      return;
     }
+    List<PropagatedCommand> batch = new ArrayList<>(effects.size() + 2);
+    batch.add(new PropagatedCommand(origin, effects.get(0).db(), MULTI));
+    batch.addAll(effects);
+    batch.add(new PropagatedCommand(origin, effects.get(effects.size() - 1).db(), EXEC));
+    deliverTogether(batch);
   }
 
   private void commandWritten(ClientConnection client, CommandSpec spec, byte[][] args, List<byte[][]> propagation) {
@@ -197,14 +207,12 @@ public final class Propagator {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private record Effect(ClientConnection origin, int db, byte[][] args) {}
-
   /** The effects of one EXEC, in the order its commands made them. */
   private static final class Transaction {
-    final List<Effect> effects = new ArrayList<>();
+    final List<PropagatedCommand> effects = new ArrayList<>();
 
     void add(ClientConnection origin, int db, byte[][] args) {
-      effects.add(new Effect(origin, db, args));
+      effects.add(new PropagatedCommand(origin, db, args));
     }
   }
 }
