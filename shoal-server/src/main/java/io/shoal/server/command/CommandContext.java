@@ -7,6 +7,8 @@ import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.resp.Reply;
 import io.shoal.server.resp.ShoalError;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,6 +20,11 @@ public final class CommandContext {
   private final ClientConnection client;
   private byte[][] args;
   private CommandSpec spec;
+  // What this execution propagates when it is not its own arguments; reused, so a command that
+  // propagates verbatim (the default) allocates nothing.
+  private final ArrayList<byte[][]> effects = new ArrayList<>(2);
+  private boolean rewritten;
+  private boolean verbatimKept;
 
   public CommandContext(ShoalServer server, ClientConnection client) {
     this.server = server;
@@ -27,6 +34,53 @@ public final class CommandContext {
   public void prepare(CommandSpec command, byte[][] arguments) {
     this.spec = command;
     this.args = arguments;
+    if (rewritten) {
+      effects.clear();
+      rewritten = false;
+      verbatimKept = false;
+    }
+  }
+
+  /**
+   * Replaces what the write stream (AOF, replication) receives for this execution, as Redis's
+   * {@code rewriteClientCommandVector}: for a command whose effect its arguments do not determine
+   * (a random pop, a float increment, a relative expiry), one that replays to the same data. The
+   * first call replaces the command itself; later calls add further commands, and several
+   * commands propagate as one MULTI ... EXEC.
+   */
+  public void propagateAs(byte[]... command) {
+    if (!rewritten) {
+      rewritten = true;
+    } else if (verbatimKept) {
+      effects.remove(0);
+      verbatimKept = false;
+    }
+    effects.add(command);
+  }
+
+  /** Propagates the command itself and then {@code command}, as Redis's {@code alsoPropagate}. */
+  public void alsoPropagate(byte[]... command) {
+    if (!rewritten) {
+      rewritten = true;
+      verbatimKept = true;
+      effects.add(args);
+    }
+    effects.add(command);
+  }
+
+  /** Propagates nothing for this execution: it changed nothing another node must repeat. */
+  public void propagateNothing() {
+    rewritten = true;
+    verbatimKept = false;
+    effects.clear();
+  }
+
+  /**
+   * What this execution propagates: null for the command itself (the usual case), else the
+   * commands, possibly none. Valid until the next command is prepared on this context.
+   */
+  public List<byte[][]> propagation() {
+    return rewritten ? effects : null;
   }
 
   public ShoalServer server() {

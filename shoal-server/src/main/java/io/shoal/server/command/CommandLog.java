@@ -1,6 +1,7 @@
 package io.shoal.server.command;
 
 import io.shoal.server.client.ClientConnection;
+import java.util.List;
 
 /**
  * Told of every write command that completed without an error, while its slot locks are still
@@ -9,5 +10,9 @@ import io.shoal.server.client.ClientConnection;
  */
 @FunctionalInterface
 public interface CommandLog {
-  void written(ClientConnection client, CommandSpec spec, byte[][] args);
+  /**
+   * @param propagation what the command asked to propagate instead of itself (see {@link
+   *     CommandContext#propagateAs}), or null to propagate {@code args} verbatim
+   */
+  void written(ClientConnection client, CommandSpec spec, byte[][] args, List<byte[][]> propagation);
 }

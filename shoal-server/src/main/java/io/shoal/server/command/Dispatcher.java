@@ -125,8 +125,9 @@ public final class Dispatcher {
           afterKeylessWrite(client);
         }
         List<CommandLog> logs = server.commandLogs();
+        List<byte[][]> propagation = context.propagation();
         for (int i = 0; i < logs.size(); i++) {
-          logs.get(i).written(client, spec, args);
+          logs.get(i).written(client, spec, args, propagation);
         }
       }
     } catch (ShoalError error) {

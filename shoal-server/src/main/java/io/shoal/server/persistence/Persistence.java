@@ -135,7 +135,17 @@ public final class Persistence implements ServerModule {
       }
     });
     server.propagator().dumpWith(value -> io.shoal.server.persistence.rdb.DumpPayload.create(value, codecs));
-    server.propagator().addSink(this::append);
+    server.propagator().addSink(new io.shoal.server.propagation.PropagationSink() {
+      @Override
+      public void propagate(ClientConnection origin, int db, byte[][] args) {
+        append(origin, db, args);
+      }
+
+      @Override
+      public void propagateAll(List<io.shoal.server.propagation.PropagatedCommand> commands) {
+        appendAll(commands);
+      }
+    });
     server.addCommandLog(this::logCommand);
     server.addGate(this::refuse);
     TypeCodecs.registerAll(server, codecs);
@@ -417,7 +427,7 @@ public final class Persistence implements ServerModule {
     return AppendOnlyFile.Fsync.valueOf(appendfsync.text().toUpperCase(Locale.ROOT));
   }
 
-  private void logCommand(ClientConnection client, CommandSpec spec, byte[][] args) {
+  private void logCommand(ClientConnection client, CommandSpec spec, byte[][] args, List<byte[][]> propagation) {
     if (client != loaderClient && spec.firstKey() <= 0 && !spec.movableKeys()) {
       changes.incrementAndGet();
     }
@@ -429,6 +439,25 @@ public final class Persistence implements ServerModule {
     if (file != null && (origin == null || origin != loaderClient)) {
       file.append(db, args);
     }
+  }
+
+  /** A MULTI ... EXEC: written back to back and, with appendfsync always, synced once. */
+  private void appendAll(List<io.shoal.server.propagation.PropagatedCommand> commands) {
+    AppendOnlyFile file = aof;
+    if (file == null || commands.isEmpty()) {
+      return;
+    }
+    ClientConnection origin = commands.get(0).origin();
+    if (origin != null && origin == loaderClient) {
+      return;
+    }
+    int[] dbs = new int[commands.size()];
+    List<byte[][]> args = new java.util.ArrayList<>(commands.size());
+    for (int i = 0; i < dbs.length; i++) {
+      dbs[i] = commands.get(i).db();
+      args.add(commands.get(i).args());
+    }
+    file.appendAll(dbs, args);
   }
 
   /** BGREWRITEAOF: false when another background job runs (the rewrite is then scheduled). */

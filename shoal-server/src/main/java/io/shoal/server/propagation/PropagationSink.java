@@ -1,6 +1,7 @@
 package io.shoal.server.propagation;
 
 import io.shoal.server.client.ClientConnection;
+import java.util.List;
 
 /**
  * A consumer of the write stream: the append-only file, the replication backlog. Called in the
@@ -15,4 +16,15 @@ public interface PropagationSink {
    *     it to skip what it fed itself (the AOF loader, the master link of a replica)
    */
   void propagate(ClientConnection origin, int db, byte[][] args);
+
+  /**
+   * Several effects that must stay together (a MULTI ... EXEC): no other effect is delivered
+   * between them. A sink that can write them in one go (one fsync, one network write) overrides
+   * this.
+   */
+  default void propagateAll(List<PropagatedCommand> commands) {
+    for (PropagatedCommand command : commands) {
+      propagate(command.origin(), command.db(), command.args());
+    }
+  }
 }

@@ -5,9 +5,12 @@ import io.shoal.server.client.ClientConnection;
 import io.shoal.server.command.CommandSpec;
 import io.shoal.server.keyspace.Database;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 /**
@@ -16,30 +19,43 @@ import java.util.function.Function;
  * turned into commands that replay to the same data on another node or at restart. The AOF and
  * replication are its sinks, so a replica and a reloaded log see exactly the same effects.
  *
- * <p>Commands whose effect depends on the clock are pinned: relative expiry is followed by the
- * absolute PEXPIREAT it set. Changes outside commands propagate the key's resulting state: DEL
- * when it is gone, else RESTORE ... REPLACE ABSTTL of its DUMP payload.
+ * <p>A command propagates verbatim unless it asked for something else while it ran ({@link
+ * io.shoal.server.command.CommandContext#propagateAs}): commands whose effect their arguments do
+ * not determine (a random or blocking pop, a float increment, a relative expiry) propagate the
+ * deterministic command that has their effect, as Redis rewrites its command vector. Expiry and
+ * eviction propagate DEL, under the key's slot lock, so before any command that follows on it.
+ *
+ * <p>Atomic units stay atomic: the writes of one EXEC, or several commands one command asked for,
+ * reach every sink as one uninterrupted MULTI ... EXEC (a single write needs no wrapping, as in
+ * Redis 7). Single effects are delivered concurrently (each sink orders its own appends, and the
+ * slot locks order effects on the same key), so the AOF's group commit still shares one fsync
+ * among writers; a MULTI ... EXEC takes the delivery lock exclusively, so nothing falls inside it.
  */
 public final class Propagator {
-  private static final Set<String> RELATIVE_EXPIRY = Set.of("expire", "pexpire", "setex", "psetex", "set", "getex");
   private static final byte[] DEL = bytes("DEL");
   private static final byte[] RESTORE = bytes("RESTORE");
   private static final byte[] REPLACE = bytes("REPLACE");
   private static final byte[] ABSTTL = bytes("ABSTTL");
-  private static final byte[] PEXPIREAT = bytes("PEXPIREAT");
+  private static final byte[][] MULTI = {bytes("MULTI")};
+  private static final byte[][] EXEC = {bytes("EXEC")};
 
   private final ShoalServer server;
   private final List<PropagationSink> sinks = new CopyOnWriteArrayList<>();
+  // Shared by single deliveries, exclusive for a MULTI ... EXEC.
+  private final ReadWriteLock deliveryLock = new ReentrantReadWriteLock();
+  // The writes of the EXEC running on this thread, held back to be delivered as one unit. Slot
+  // locks make this safe: what a transaction writes no other thread touches until EXEC ends.
+  private final ThreadLocal<Transaction> transaction = new ThreadLocal<>();
+  private final AtomicInteger openTransactions = new AtomicInteger();
   private volatile Function<Object, byte[]> dumper;
 
   public Propagator(ShoalServer server) {
     this.server = server;
     server.addCommandLog(this::commandWritten);
     server.addKeyWriteListener((db, key, writer) -> {
-      if (writer == null || writer.blocked()) {
-        // Not a command the dispatcher will log: an expiry or eviction (no writer), or a blocked
-        // command served after another client's write (its client is still marked blocked).
-        propagateKeyState(writer, db, key);
+      if (writer == null) {
+        // Expiry or eviction: the key is gone, so its state propagates as DEL.
+        propagateKeyState(null, db, key);
       }
     });
   }
@@ -61,28 +77,113 @@ public final class Propagator {
     return !sinks.isEmpty();
   }
 
-  /** Sends one effect to every sink. */
+  /**
+   * Sends one effect to every sink, or holds it back when this thread runs an EXEC. Call it under
+   * the slot locks of the keys it changed.
+   */
   public void propagate(ClientConnection origin, int db, byte[][] args) {
-    for (int i = 0; i < sinks.size(); i++) {
-      sinks.get(i).propagate(origin, db, args);
+    if (openTransactions.get() > 0) {
+      Transaction open = transaction.get();
+      if (open != null) {
+        open.add(origin, db, args);
+        return;
+      }
+    }
+    deliveryLock.readLock().lock();
+    try {
+      for (int i = 0; i < sinks.size(); i++) {
+        sinks.get(i).propagate(origin, db, args);
+      }
+    } finally {
+      deliveryLock.readLock().unlock();
     }
   }
 
-  private void commandWritten(ClientConnection client, CommandSpec spec, byte[][] args) {
+  /** Sends several effects as one MULTI ... EXEC that no other effect can interleave with. */
+  public void propagateAtomically(ClientConnection origin, int db, List<byte[][]> commands) {
+    if (commands.size() == 1) {
+      propagate(origin, db, commands.get(0));
+      return;
+    }
+    if (commands.isEmpty()) {
+      return;
+    }
+    Transaction open = openTransactions.get() > 0 ? transaction.get() : null;
+    if (open != null) {
+      // Inside EXEC the whole transaction already leaves as one MULTI ... EXEC.
+      for (int i = 0; i < commands.size(); i++) {
+        open.add(origin, db, commands.get(i));
+      }
+      return;
+    }
+    List<PropagatedCommand> batch = new ArrayList<>(commands.size() + 2);
+    batch.add(new PropagatedCommand(origin, db, MULTI));
+    for (int i = 0; i < commands.size(); i++) {
+      batch.add(new PropagatedCommand(origin, db, commands.get(i)));
+    }
+    batch.add(new PropagatedCommand(origin, db, EXEC));
+    deliverTogether(batch);
+  }
+
+  private void deliverTogether(List<PropagatedCommand> batch) {
+    deliveryLock.writeLock().lock();
+    try {
+      for (int i = 0; i < sinks.size(); i++) {
+        sinks.get(i).propagateAll(batch);
+      }
+    } finally {
+      deliveryLock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * EXEC starts running its commands on this thread: their effects are held back until {@link
+   * #endTransaction}, so they leave as one MULTI ... EXEC.
+   */
+  public void beginTransaction() {
+    if (transaction.get() != null) {
+      throw new IllegalStateException("a transaction is already open on this thread");
+    }
+    transaction.set(new Transaction());
+    openTransactions.incrementAndGet();
+  }
+
+  /** EXEC is done (its locks still held): delivers what it wrote, wrapped when more than one. */
+  public void endTransaction(ClientConnection origin) {
+    Transaction open = transaction.get();
+    transaction.remove();
+    openTransactions.decrementAndGet();
+    if (open == null || open.effects.isEmpty() || sinks.isEmpty()) {
+      return;
+    }
+    List<PropagatedCommand> effects = open.effects;
+    if (effects.size() == 1) {
+      PropagatedCommand only = effects.get(0);
+      propagate(only.origin(), only.db(), only.args());
+      return;
+    }
+    List<PropagatedCommand> batch = new ArrayList<>(effects.size() + 2);
+    batch.add(new PropagatedCommand(origin, effects.get(0).db(), MULTI));
+    batch.addAll(effects);
+    batch.add(new PropagatedCommand(origin, effects.get(effects.size() - 1).db(), EXEC));
+    deliverTogether(batch);
+  }
+
+  private void commandWritten(ClientConnection client, CommandSpec spec, byte[][] args, List<byte[][]> propagation) {
     if (sinks.isEmpty()) {
       return;
     }
-    int db = client.db();
-    propagate(client, db, args);
-    if (args.length > 2 && RELATIVE_EXPIRY.contains(spec.name())) {
-      long expireAt = server.keyspace().db(db).expireTime(args[1]);
-      if (expireAt > 0) {
-        propagate(client, db, new byte[][] {PEXPIREAT, args[1], bytes(Long.toString(expireAt))});
-      }
+    if (propagation == null) {
+      propagate(client, client.db(), args);
+    } else if (!propagation.isEmpty()) {
+      propagateAtomically(client, client.db(), propagation);
     }
   }
 
-  /** Propagates a key's current state, for a write made outside a propagated command. */
+  /**
+   * Propagates a key's current state, for a write made outside a propagated command: DEL when it
+   * is gone, else RESTORE ... REPLACE ABSTTL of its DUMP payload.
+   */
   public void propagateKeyState(ClientConnection origin, int db, byte[] key) {
     if (sinks.isEmpty()) {
       return;
@@ -104,5 +205,14 @@ public final class Propagator {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The effects of one EXEC, in the order its commands made them. */
+  private static final class Transaction {
+    final List<PropagatedCommand> effects = new ArrayList<>();
+
+    void add(ClientConnection origin, int db, byte[][] args) {
+      effects.add(new PropagatedCommand(origin, db, args));
+    }
   }
 }

@@ -65,12 +65,19 @@ public final class TransactionExecutor {
         return;
       }
       reply.array(specs.length);
-      for (int i = 0; i < specs.length; i++) {
-        if (specs[i] == null) {
-          reply.error("ERR unknown command");
-          continue;
+      // The writes leave the node as one MULTI ... EXEC, so a replica or a reloaded AOF applies
+      // them atomically too (Redis's execCommand wraps them the same way).
+      server.propagator().beginTransaction();
+      try {
+        for (int i = 0; i < specs.length; i++) {
+          if (specs[i] == null) {
+            reply.error("ERR unknown command");
+            continue;
+          }
+          server.dispatcher().execute(context, specs[i], queue.get(i), true);
         }
-        server.dispatcher().execute(context, specs[i], queue.get(i), true);
+      } finally {
+        server.propagator().endTransaction(client);
       }
     } finally {
       plan.unlock(locks);

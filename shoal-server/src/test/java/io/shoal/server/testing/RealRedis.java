@@ -27,7 +27,9 @@ public final class RealRedis implements AutoCloseable {
     return Files.isExecutable(BINARY);
   }
 
-  public static RealRedis start(Path dir, String dbfilename) throws IOException, InterruptedException {
+  /** Starts redis-server; {@code extraArguments} ("--name", "value"...) override the defaults. */
+  public static RealRedis start(Path dir, String dbfilename, String... extraArguments)
+      throws IOException, InterruptedException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -35,6 +37,7 @@ public final class RealRedis implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--port", Integer.toString(port),
         "--bind", "127.0.0.1", "--dir", dir.toString(), "--dbfilename", dbfilename, "--save", "",
         "--appendonly", "no", "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()));
+    command.addAll(List.of(extraArguments));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("redis.out").toFile()).start();
     RealRedis redis = new RealRedis(process, port);

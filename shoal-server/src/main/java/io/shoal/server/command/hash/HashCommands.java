@@ -16,6 +16,7 @@ import io.shoal.server.resp.ShoalError;
 import io.shoal.server.server.ServerModule;
 import io.shoal.server.types.hash.HashLimits;
 import io.shoal.server.types.hash.HashValue;
+import io.shoal.server.propagation.ReplayCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,6 +168,7 @@ public final class HashCommands implements ServerModule {
     }
     byte[] text = formatSum(old, c.arg(3), sum).getBytes(StandardCharsets.US_ASCII);
     hashForWrite(c).put(c.arg(2), text, limits);
+    c.propagateAs(ReplayCommands.HSET, c.arg(1), c.arg(2), text);
     c.notify('h', "hincrbyfloat", c.arg(1));
     c.reply().bulk(text);
   }

@@ -7,6 +7,7 @@ import static io.shoal.server.command.CommandFlag.WRITE;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.command.CommandContext;
 import io.shoal.server.keyspace.Database;
+import io.shoal.server.propagation.ReplayCommands;
 import io.shoal.server.resp.ShoalError;
 
 /**
@@ -75,6 +76,7 @@ final class ExpireCommands {
     Database db = c.db();
     long current = db.expireTime(key);
     if (current < 0) {
+      c.propagateNothing();
       c.reply().integer(0);
       return;
     }
@@ -83,15 +85,22 @@ final class ExpireCommands {
         || ((flags & XX) != 0 && persistent)
         || ((flags & GT) != 0 && (persistent || when <= current))
         || ((flags & LT) != 0 && !persistent && when >= current)) {
+      c.propagateNothing();
       c.reply().integer(0);
       return;
     }
+    // What happened propagates, not the request: a relative time would land later on replay, and
+    // a time in the past is a deletion (Redis's expireGenericCommand does the same).
     if (when <= c.nowMillis()) {
       db.remove(key);
       c.notify('g', "del", key);
+      c.propagateAs(ReplayCommands.DEL, key);
     } else {
       db.expireTime(key, when);
       c.notify('g', "expire", key);
+      if (relative || seconds || c.argc() > 3) {
+        c.propagateAs(ReplayCommands.PEXPIREAT, key, ReplayCommands.number(when));
+      }
     }
     c.reply().integer(1);
   }

@@ -71,11 +71,13 @@ final class BlockingListCommands {
       ListValue list = db.get(key, ListValue.class);
       if (list != null && !list.isEmpty()) {
         byte[] value = edits.pop(c.client().db(), key, list, left, 1)[0];
+        c.propagateAs(ListEdits.popCommand(key, left, 1));
         ListEdits.keyAndElement(c.reply(), key, value);
         return;
       }
     }
     if (!mayBlock(c.client())) {
+      c.propagateNothing();
       c.reply().nullArray();
       return;
     }
@@ -88,6 +90,9 @@ final class BlockingListCommands {
       for (byte[] key : keys) {
         if (current.get(key) instanceof ListValue list && !list.isEmpty()) {
           byte[] value = edits.pop(dbIndex, key, list, left, 1)[0];
+          // Served after another client's write: no command of its own is logged, so the pop
+          // propagates here, under the key's lock (Redis's serveClientBlockedOnList).
+          server.propagator().propagate(client, dbIndex, ListEdits.popCommand(key, left, 1));
           blocking.written(dbIndex, key, client);
           return reply -> ListEdits.keyAndElement(reply, key, value);
         }
@@ -104,6 +109,7 @@ final class BlockingListCommands {
       return;
     }
     if (!mayBlock(c.client())) {
+      c.propagateNothing();
       c.reply().nullArray();
       return;
     }
@@ -117,6 +123,7 @@ final class BlockingListCommands {
       for (byte[] key : keys) {
         if (current.get(key) instanceof ListValue list && !list.isEmpty()) {
           byte[][] popped = edits.pop(dbIndex, key, list, request.left(), request.count());
+          server.propagator().propagate(client, dbIndex, ListEdits.popCommand(key, request.left(), popped.length));
           blocking.written(dbIndex, key, client);
           return reply -> ListEdits.keyAndElements(reply, key, popped);
         }
@@ -135,9 +142,11 @@ final class BlockingListCommands {
     if (from != null && !from.isEmpty()) {
       ListValue to = db.get(destination, ListValue.class);
       c.reply().bulk(edits.move(db, source, from, destination, to, fromLeft, toLeft));
+      c.propagateAs(ListEdits.moveCommand(source, destination, fromLeft, toLeft));
       return;
     }
     if (!mayBlock(c.client())) {
+      c.propagateNothing();
       c.reply().nullBulk();
       return;
     }
@@ -154,6 +163,7 @@ final class BlockingListCommands {
       // A destination that became another type ends the wait with WRONGTYPE, as re-running does.
       ListValue to = current.get(destination, ListValue.class);
       byte[] value = edits.move(current, source, list, destination, to, fromLeft, toLeft);
+      server.propagator().propagate(client, dbIndex, ListEdits.moveCommand(source, destination, fromLeft, toLeft));
       blocking.written(dbIndex, destination, client);
       blocking.written(dbIndex, source, client);
       return reply -> reply.bulk(value);

@@ -443,6 +443,7 @@ public final class ListCommands implements ServerModule {
         continue;
       }
       byte[][] popped = edits.pop(c.client().db(), key, list, request.left(), request.count());
+      c.propagateAs(ListEdits.popCommand(key, request.left(), popped.length));
       ListEdits.keyAndElements(c.reply(), key, popped);
       return true;
     }
@@ -452,6 +453,7 @@ public final class ListCommands implements ServerModule {
   private void lmpop(CommandContext c) {
     MultiPop request = parseMultiPop(c, 1);
     if (!multiPop(c, request)) {
+      c.propagateNothing();
       c.reply().nullArray();
     }
   }

@@ -1,5 +1,6 @@
 package io.shoal.server.command.list;
 
+import io.shoal.server.propagation.ReplayCommands;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.config.Setting;
 import io.shoal.server.keyspace.Database;
@@ -67,6 +68,22 @@ final class ListEdits {
     server.notifications().notify('l', toLeft ? "lpush" : "rpush", destination, db.index());
     removed(db.index(), source, from, fromLeft);
     return value;
+  }
+
+  /**
+   * The plain pop with the effect of a multi-key or blocking pop that took {@code count} elements
+   * from {@code key}: what LMPOP, BLPOP and the like propagate, as Redis does, since which key they
+   * pop from depends on the data at the time.
+   */
+  static byte[][] popCommand(byte[] key, boolean left, int count) {
+    byte[] name = left ? ReplayCommands.LPOP : ReplayCommands.RPOP;
+    return count == 1 ? new byte[][] {name, key} : new byte[][] {name, key, ReplayCommands.number(count)};
+  }
+
+  /** LMOVE with the effect of BLMOVE or BRPOPLPUSH. */
+  static byte[][] moveCommand(byte[] source, byte[] destination, boolean fromLeft, boolean toLeft) {
+    return new byte[][] {ReplayCommands.LMOVE, source, destination, fromLeft ? ReplayCommands.LEFT : ReplayCommands.RIGHT,
+        toLeft ? ReplayCommands.LEFT : ReplayCommands.RIGHT};
   }
 
   /** The [key, [elements]] reply of LMPOP and BLMPOP. */

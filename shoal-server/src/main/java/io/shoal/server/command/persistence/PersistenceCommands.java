@@ -12,6 +12,7 @@ import io.shoal.server.command.CommandContext;
 import io.shoal.server.command.CommandSpec;
 import io.shoal.server.keyspace.AccessClock;
 import io.shoal.server.keyspace.Database;
+import io.shoal.server.propagation.ReplayCommands;
 import io.shoal.server.persistence.Persistence;
 import io.shoal.server.persistence.rdb.DumpPayload;
 import io.shoal.server.resp.ShoalError;
@@ -156,11 +157,22 @@ public final class PersistenceCommands implements ServerModule {
       ttl += c.nowMillis();
     }
     if (ttl != 0 && ttl <= c.nowMillis()) {
+      // Nothing is created: the only effect is the deletion of what REPLACE removed.
       if (deleted) {
         c.notify('g', "del", key);
+        c.propagateAs(ReplayCommands.DEL, key);
+      } else {
+        c.propagateNothing();
       }
       c.reply().ok();
       return;
+    }
+    if (ttl != 0 && !absoluteTtl) {
+      // The TTL counted from now would count from the replay: the absolute time propagates.
+      byte[][] absolute = java.util.Arrays.copyOf(c.args(), c.argc() + 1);
+      absolute[2] = ReplayCommands.number(ttl);
+      absolute[c.argc()] = ReplayCommands.ABSTTL;
+      c.propagateAs(absolute);
     }
     db.set(key, value);
     if (ttl != 0) {

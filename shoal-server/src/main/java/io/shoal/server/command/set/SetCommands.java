@@ -11,6 +11,7 @@ import io.shoal.server.command.CommandFlag;
 import io.shoal.server.command.CommandHandler;
 import io.shoal.server.command.CommandSpec;
 import io.shoal.server.command.hash.RandomCount;
+import io.shoal.server.propagation.ReplayCommands;
 import io.shoal.server.command.hash.ScanRequest;
 import io.shoal.server.config.Setting;
 import io.shoal.server.resp.NumberFormat;
@@ -168,12 +169,15 @@ public final class SetCommands implements ServerModule {
     if (c.argc() == 2) {
       SetValue set = set(c, 1);
       if (set == null) {
+        c.propagateNothing();
         c.reply().nullBulk();
         return;
       }
       byte[] member = set.popRandom(random);
       c.notify('s', "spop", c.arg(1));
       deleteIfEmpty(c, c.arg(1), set);
+      // The member was drawn at random: replaying SPOP would draw another.
+      c.propagateAs(ReplayCommands.SREM, c.arg(1), member);
       c.reply().bulk(member);
       return;
     }
@@ -183,13 +187,28 @@ public final class SetCommands implements ServerModule {
     }
     SetValue set = set(c, 1);
     if (set == null || count == 0) {
+      c.propagateNothing();
       c.reply().set(0);
       return;
     }
     int n = (int) Math.min(count, set.size());
     c.reply().set(n);
+    if (n == set.size()) {
+      // Everything goes, as in Redis's spopWithCountCommand: the set is simply deleted.
+      c.propagateAs(ReplayCommands.DEL, c.arg(1));
+    }
+    byte[][] srem = n == set.size() ? null : new byte[2 + n][];
     for (int i = 0; i < n; i++) {
-      c.reply().bulk(set.popRandom(random));
+      byte[] member = set.popRandom(random);
+      if (srem != null) {
+        srem[2 + i] = member;
+      }
+      c.reply().bulk(member);
+    }
+    if (srem != null) {
+      srem[0] = ReplayCommands.SREM;
+      srem[1] = c.arg(1);
+      c.propagateAs(srem);
     }
     c.notify('s', "spop", c.arg(1));
     deleteIfEmpty(c, c.arg(1), set);

@@ -4,6 +4,7 @@ import io.shoal.server.command.CommandContext;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.resp.ShoalError;
+import io.shoal.server.propagation.ReplayCommands;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -56,6 +57,8 @@ final class Counters {
     }
     byte[] text = NumberFormat.formatHumanFriendly(result).getBytes(StandardCharsets.US_ASCII);
     db.setKeepTtl(key, text);
+    // Replaying the addition could round differently elsewhere: the result is what propagates.
+    c.propagateAs(ReplayCommands.SET, key, text, ReplayCommands.KEEPTTL);
     c.notify('$', "incrbyfloat", key);
     c.reply().bulk(text);
   }

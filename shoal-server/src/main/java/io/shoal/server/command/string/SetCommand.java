@@ -2,6 +2,7 @@ package io.shoal.server.command.string;
 
 import io.shoal.server.command.CommandContext;
 import io.shoal.server.keyspace.Database;
+import io.shoal.server.propagation.ReplayCommands;
 import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.resp.ShoalError;
 
@@ -100,6 +101,7 @@ final class SetCommand {
     }
     boolean refused = ((options.flags & NX) != 0 && exists) || ((options.flags & XX) != 0 && !exists);
     if (refused) {
+      c.propagateNothing();
       if (get) {
         c.reply().bulk(previous);
       } else {
@@ -126,6 +128,10 @@ final class SetCommand {
     if ((options.flags & EXPIRE) != 0) {
       db.expireTime(key, options.expireAtMillis);
       c.notify('g', "expire", key);
+      // A relative time would expire later on replay: the absolute time propagates, as Redis 7's
+      // setGenericCommand does (NX, XX and GET have done their work by now).
+      c.propagateAs(ReplayCommands.SET, key, value, ReplayCommands.PXAT,
+          ReplayCommands.number(options.expireAtMillis));
     }
   }
 
@@ -160,6 +166,8 @@ final class SetCommand {
     byte[] key = c.arg(1);
     Database db = c.db();
     byte[] value = db.getString(key);
+    // GETEX propagates what it did, as Redis's getexCommand: PEXPIREAT, DEL or PERSIST.
+    c.propagateNothing();
     if (value == null) {
       c.reply().nullBulk();
       return;
@@ -168,13 +176,16 @@ final class SetCommand {
       if (options.expireAtMillis <= c.nowMillis()) {
         db.remove(key);
         c.notify('g', "del", key);
+        c.propagateAs(ReplayCommands.DEL, key);
       } else {
         db.expireTime(key, options.expireAtMillis);
         c.notify('g', "expire", key);
+        c.propagateAs(ReplayCommands.PEXPIREAT, key, ReplayCommands.number(options.expireAtMillis));
       }
     } else if ((options.flags & PERSIST) != 0 && db.expireTime(key) > 0) {
       db.expireTime(key, 0);
       c.notify('g', "persist", key);
+      c.propagateAs(ReplayCommands.PERSIST, key);
     }
     c.reply().bulk(value);
   }

@@ -11,6 +11,7 @@ import io.shoal.server.command.CommandFlag;
 import io.shoal.server.command.CommandHandler;
 import io.shoal.server.command.CommandSpec;
 import io.shoal.server.keyspace.Database;
+import io.shoal.server.propagation.ReplayCommands;
 import io.shoal.server.resp.ShoalError;
 import io.shoal.server.server.ServerModule;
 
@@ -101,6 +102,9 @@ public final class StringCommands implements ServerModule {
     if (value != null) {
       db.remove(key);
       c.notify('g', "del", key);
+      c.propagateAs(ReplayCommands.DEL, key);
+    } else {
+      c.propagateNothing();
     }
     c.reply().bulk(value);
   }

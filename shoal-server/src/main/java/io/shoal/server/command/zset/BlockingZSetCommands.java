@@ -66,6 +66,7 @@ final class BlockingZSetCommands {
       ZPopCommands.Shape shape) {
     ClientConnection client = c.client();
     if (client.inMulti() || client.denyBlocking()) {
+      c.propagateNothing();
       c.reply().nullArray();
       return;
     }
@@ -84,6 +85,8 @@ final class BlockingZSetCommands {
       context.prepare(spec, args);
       for (byte[] key : keys) {
         if (ZPopCommands.popAndReply(context, key, max, count, shape)) {
+          // Served after another client's write: the pop propagates here, under the key's lock.
+          server.propagator().propagateAtomically(client, db, context.propagation());
           blocking.written(db, key, client);
           byte[] bytes = new byte[captured.readableBytes()];
           captured.readBytes(bytes);

@@ -2,6 +2,7 @@ package io.shoal.server.command.zset;
 
 import io.shoal.server.command.CommandContext;
 import io.shoal.server.command.KeyFinder;
+import io.shoal.server.propagation.ReplayCommands;
 import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.resp.Reply;
 import io.shoal.server.resp.ShoalError;
@@ -59,6 +60,7 @@ public final class ZPopCommands {
         return;
       }
     }
+    c.propagateNothing();
     c.reply().nullArray();
   }
 
@@ -131,6 +133,11 @@ public final class ZPopCommands {
     set.removeRange(start, start + taken - 1, (member, score) -> { });
     c.notify('z', max ? "zpopmax" : "zpopmin", key);
     ZSets.notifyIfEmptied(c, set, key);
+    if (shape == Shape.WITH_KEY || shape == Shape.KEY_MEMBER_SCORE) {
+      // ZMPOP and the blocking pops chose their key from the data: the plain pop propagates.
+      byte[] name = max ? ReplayCommands.ZPOPMAX : ReplayCommands.ZPOPMIN;
+      c.propagateAs(taken == 1 ? new byte[][] {name, key} : new byte[][] {name, key, ReplayCommands.number(taken)});
+    }
     Reply reply = c.reply();
     switch (shape) {
       case SINGLE -> ZSets.replyEntries(reply, popped, true, false);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -79,6 +80,25 @@ public final class AppendOnlyFile implements AutoCloseable {
    */
   public void append(int db, byte[][] args) {
     long end = write(db, args);
+    if (fsync == Fsync.ALWAYS && end >= 0) {
+      syncThrough(end);
+    }
+  }
+
+  /**
+   * Appends records back to back, with no other record between them (a MULTI ... EXEC), and with
+   * {@code always} returns once all are on disk, after one fsync rather than one per record.
+   */
+  public void appendAll(int[] dbs, List<byte[][]> commands) {
+    long end = -1;
+    synchronized (this) {
+      for (int i = 0; i < commands.size(); i++) {
+        end = write(dbs[i], commands.get(i));
+        if (end < 0) {
+          break;
+        }
+      }
+    }
     if (fsync == Fsync.ALWAYS && end >= 0) {
       syncThrough(end);
     }
