@@ -54,6 +54,11 @@ final class MasterLink {
   private byte[] eofMark;
   private ByteArrayOutputStream rdb;
   private long processedOffset;
+  /**
+   * Bytes of a command from the master that CLIENT PAUSE parked: counted in processedOffset but
+   * not applied yet, so not acknowledged; the stream behind it waits until it has run.
+   */
+  private long parkedBytes;
   private final ByteArrayOutputStream unforwarded = new ByteArrayOutputStream();
   private volatile long syncStartedMillis;
   private volatile long rdbReceived;
@@ -141,7 +146,7 @@ final class MasterLink {
     if (current != null && state == State.CONNECTED) {
       current.eventLoop().execute(() -> {
         if (state == State.CONNECTED) {
-          send("REPLCONF", "ACK", Long.toString(processedOffset));
+          send("REPLCONF", "ACK", Long.toString(appliedOffset()));
         }
       });
     }
@@ -364,30 +369,58 @@ final class MasterLink {
     client = new ClientConnection(server.clients().nextId(), channel, new Reply(Unpooled.buffer()), server.nowMillis(), true);
     client.kind("master");
     client.db(module.streamDb());
-    client.outbound(writer -> {});
+    // A command parked by CLIENT PAUSE runs later through send(); its reply is discarded.
+    client.outbound(writer -> channel.eventLoop().execute(() -> {
+      writer.accept(client.reply());
+      client.reply().buffer().clear();
+    }));
+    client.onResume(() -> channel.eventLoop().execute(this::resumeStream));
     context = new CommandContext(server, client);
     server.clients().add(client);
     state = State.CONNECTED;
+    parkedBytes = 0;
     send("REPLCONF", "ACK", Long.toString(processedOffset));
+  }
+
+  private long appliedOffset() {
+    return processedOffset - parkedBytes;
+  }
+
+  /** The parked command has run: apply what arrived behind it and acknowledge. */
+  private void resumeStream() {
+    if (state != State.CONNECTED || input == null || client.blocked()) {
+      return;
+    }
+    parkedBytes = 0;
+    try {
+      applyStream();
+    } catch (RuntimeException | java.io.IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "replication link to " + host + ":" + port + " failed: " + e, e);
+      channel.close();
+    }
+    send("REPLCONF", "ACK", Long.toString(appliedOffset()));
   }
 
   /** Applies every complete command in the input, then acknowledges once. */
   private void applyStream() throws java.io.IOException {
     long before = processedOffset;
     StreamParser.Frame frame;
-    while (state == State.CONNECTED && (frame = StreamParser.next(input)) != null) {
+    while (state == State.CONNECTED && !client.blocked() && (frame = StreamParser.next(input)) != null) {
       int start = input.readerIndex() - frame.length();
       input.getBytes(start, unforwarded, frame.length());
       processedOffset += frame.length();
       if (frame.args().length > 0) {
         apply(frame.args());
+        if (client.blocked()) {
+          parkedBytes = frame.length();
+        }
       }
       if (!client.inMulti()) {
         forwardPending();
       }
     }
     if (processedOffset != before && state == State.CONNECTED) {
-      send("REPLCONF", "ACK", Long.toString(processedOffset));
+      send("REPLCONF", "ACK", Long.toString(appliedOffset()));
     }
   }
 
@@ -395,7 +428,7 @@ final class MasterLink {
     String name = new String(args[0], StandardCharsets.US_ASCII);
     if (name.equalsIgnoreCase("REPLCONF") && args.length >= 2
         && new String(args[1], StandardCharsets.US_ASCII).equalsIgnoreCase("GETACK")) {
-      send("REPLCONF", "ACK", Long.toString(processedOffset));
+      send("REPLCONF", "ACK", Long.toString(appliedOffset()));
       return;
     }
     client.lastInteraction(server.nowMillis(), name.toLowerCase());

@@ -682,7 +682,10 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
     if (!spec.isWrite() || client == masterClient || "master".equals(client.kind())) {
       return null;
     }
-    if (masterHost != null && readOnly.asBoolean() && client.channel() != null) {
+    // In cluster mode a keyed write on a replica is redirected to the master (MOVED) by the cluster
+    // gate, as Redis redirects before it checks read-only; only keyless writes get READONLY.
+    boolean redirected = server.clusterEnabled() && (spec.firstKey() > 0 || spec.movableKeys());
+    if (masterHost != null && readOnly.asBoolean() && client.channel() != null && !redirected) {
       return "READONLY You can't write against a read only replica.";
     }
     int min = minReplicas.asInt();

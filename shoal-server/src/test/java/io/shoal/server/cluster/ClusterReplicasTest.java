@@ -24,14 +24,13 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Six cluster-mode nodes in this JVM formed by the real {@code redis-cli --cluster create
- * --cluster-replicas 1}: three masters, three replicas. Replication is the {@link
- * FollowingReplication} double, so these tests check roles, topology and redirects, not data flow.
+ * --cluster-replicas 1}: three masters, three replicas with real replication, so these tests check
+ * roles, topology and redirects, data flowing to the replicas, and durable mode's hold on replies.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterReplicasTest {
   private static final int NODES = 6;
   private final List<TestServer> nodes = new ArrayList<>();
-  private final List<FollowingReplication> replication = new ArrayList<>();
   private int basePort;
   private String createOutput;
 
@@ -43,10 +42,7 @@ class ClusterReplicasTest {
       TestServer node = TestServer.start("port", Integer.toString(basePort + i), "dir",
           Files.createTempDirectory("shoal-replicas").toString(), "cluster-enabled", "yes",
           "cluster-node-timeout", "3000", "cluster-proxy-port", "-1");
-      FollowingReplication double_ = new FollowingReplication();
-      node.server().replication(double_);
       nodes.add(node);
-      replication.add(double_);
       args.add("127.0.0.1:" + (basePort + i));
     }
     args.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
@@ -166,11 +162,11 @@ class ClusterReplicasTest {
       if (expected.containsKey(id)) {
         assertThat(myLine).isEqualTo("myself,slave");
         TestServer master = byId(expected.get(id));
-        assertThat(replication.get(i).calls).last().isEqualTo("replicate 127.0.0.1:" + master.port());
-        assertThat(replication.get(i).masterEndpoint()).isEqualTo("127.0.0.1:" + master.port());
+        assertThat(node.server().replication().isReplica()).isTrue();
+        assertThat(node.server().replication().masterEndpoint()).isEqualTo("127.0.0.1:" + master.port());
       } else {
         assertThat(myLine).isEqualTo("myself,master");
-        assertThat(replication.get(i).calls).isEmpty();
+        assertThat(node.server().replication().isReplica()).isFalse();
       }
     }
   }
@@ -221,7 +217,7 @@ class ClusterReplicasTest {
   }
 
   @Test
-  void aReplicaRedirectsToItsMasterAndServesReadsAfterReadonly() {
+  void aReplicaRedirectsToItsMasterAndServesReadsAfterReadonly() throws Exception {
     TestServer replica = aReplica();
     TestServer master = masterOf(replica);
     String key = null;
@@ -238,8 +234,11 @@ class ClusterReplicasTest {
     try (Jedis jedis = replica.jedis()) {
       assertThatThrownBy(() -> jedis.get(finalKey)).isInstanceOf(JedisDataException.class).hasMessage(moved);
       assertThat(jedis.readonly()).isEqualTo("OK");
-      assertThat(jedis.get(finalKey)).as("served by the replica").isNull();
-      assertThat(jedis.exists(finalKey)).isFalse();
+      assertThat(jedis.exists(finalKey)).as("served by the replica").isFalse();
+      try (Jedis onMaster = master.jedis()) {
+        onMaster.set(finalKey, "from-master");
+      }
+      awaitTrue("the master's write reaches its replica", () -> "from-master".equals(jedis.get(finalKey)));
       assertThatThrownBy(() -> jedis.set(finalKey, "v")).hasMessage(moved);
       int otherSlot = slot;
       String otherKey = null;
@@ -280,9 +279,40 @@ class ClusterReplicasTest {
     String shards = RedisCli.run(basePort, "cluster", "shards");
     assertThat(shards.split("\nrole\nreplica\n", -1)).hasSize(4);
     assertThat(shards.split("\nrole\nmaster\n", -1)).hasSize(4);
-    assertThat(shards).contains("replication-offset\n" + FollowingReplication.OFFSET + "\nhealth\nonline");
+    assertThat(shards).containsPattern("replication-offset\n[1-9][0-9]*\nhealth\nonline");
     int at = shards.indexOf(myId(master));
     assertThat(shards.indexOf(myId(replica))).as("the replica in its master's shard")
         .isGreaterThan(at).isLessThan(at + 400);
+  }
+
+  @Test
+  void durableModeAcknowledgesAWriteOnlyOnceTheReplicaHasIt() throws Exception {
+    TestServer replica = aReplica();
+    TestServer master = masterOf(replica);
+    String key = null;
+    for (int i = 0; key == null; i++) {
+      if (master.server().module(ClusterModule.class).state().routing().mine(KeySlot.of(("d" + i).getBytes()))) {
+        key = "d" + i;
+      }
+    }
+    try (Jedis admin = master.jedis(); Jedis onReplica = replica.jedis()) {
+      admin.configSet("cluster-durable", "yes");
+      try (Jedis writer = master.jedis()) {
+        assertThat(writer.set(key, "acked")).isEqualTo("OK");
+        assertThat(onReplica.readonly()).isEqualTo("OK");
+        assertThat(onReplica.get(key)).as("acknowledged, so the replica already has it").isEqualTo("acked");
+        // A replica that stops applying the stream: the write cannot be made durable within the
+        // node timeout (3 s), so the master closes the connection instead of acknowledging it.
+        onReplica.clientPause(4_500);
+        String finalKey = key;
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> writer.set(finalKey, "unacked"))
+            .isInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
+        assertThat((System.nanoTime() - started) / 1_000_000).as("held for about the node timeout")
+            .isBetween(2_500L, 9_000L);
+      } finally {
+        admin.configSet("cluster-durable", "no");
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.shoal.server.replication;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,6 +173,28 @@ class ReplicationTest {
       assertTrue(master.server().replication().replicas().get(0).online());
       assertTrue(replica.server().replication().isReplica());
       assertTrue(replica.server().replication().linkUp());
+    }
+  }
+
+  @Test
+  void aPausedReplicaHoldsTheStreamWithoutAcknowledgingItThenAppliesItInOrder() throws Exception {
+    try (TestServer master = TestServer.start(); TestServer replica = TestServer.start();
+        Jedis m = master.jedis(); Jedis r = replica.jedis()) {
+      r.replicaof("127.0.0.1", master.port());
+      awaitInSync(m, r);
+      r.clientPause(60_000, redis.clients.jedis.args.ClientPauseMode.WRITE);
+      m.set("paused", "1");
+      m.incr("counter");
+      m.set("paused", "2");
+      assertEquals(0L, m.waitReplicas(1, 300), "a parked write is not acknowledged");
+      try (Jedis other = replica.jedis()) {
+        assertNull(other.get("paused"), "nothing applied while paused");
+      }
+      r.clientUnpause();
+      awaitInSync(m, r);
+      assertEquals("2", r.get("paused"));
+      assertEquals("1", r.get("counter"));
+      assertEquals(1L, m.waitReplicas(1, 5000));
     }
   }
 
