@@ -171,6 +171,71 @@ abstract class FailoverScenarios {
     }
   }
 
+  /** CLUSTER FAILOVER (default form) under write load: the replica takes over and no acknowledged write is lost. */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aManualFailoverUnderLoadLosesNoAcknowledgedWrite() throws Exception {
+    try (NodeProcesses cluster = cluster();
+        JedisCluster writersClient = FailoverProbe.clusterClient(cluster.endpoints(), 8)) {
+      WriteLedger ledger = new WriteLedger();
+      Writers writers = new Writers(writersClient, ledger, 4, 1_000).start();
+      ClusterNode master = cluster.mastersWithSlots().get(0);
+      ClusterNode replica = replicasOf(master, cluster).get(0);
+      int slot = master.slotRanges().get(0)[0];
+      try {
+        cluster.awaitCondition("the writers have written", Duration.ofSeconds(10),
+            () -> ledger.acknowledgedWrites() > 300);
+        try (var jedis = ClusterAdmin.connect(replica.endpoint())) {
+          assertThat(jedis.clusterFailover()).isEqualTo("OK");
+        }
+        cluster.awaitCondition(replica.endpoint() + " serves slot " + slot + " in every view", Duration.ofSeconds(15),
+            () -> cluster.nodes().stream().allMatch(node -> cluster.masterOf(slot, node)
+                .map(owner -> owner.id().equals(replica.id())).orElse(false)));
+        cluster.awaitCondition(master.endpoint() + " reports itself a replica of " + replica.endpoint(),
+            Duration.ofSeconds(15), () -> cluster.node(master.endpoint()).self()
+                .map(self -> self.isReplica() && self.masterId().equals(replica.id())).orElse(false));
+        long acknowledged = ledger.acknowledgedWrites();
+        cluster.awaitCondition("the writers keep being acknowledged after the switch", Duration.ofSeconds(10),
+            () -> ledger.acknowledgedWrites() > acknowledged + 500);
+      } finally {
+        writers.close();
+      }
+      cluster.awaitWhole(Duration.ofSeconds(30));
+      WriteLedger.Verdict verdict = ledger.verify(keys -> readBack(writersClient, keys), 1_000);
+      assertThat(verdict.lost()).as(verdict.toString()).isZero();
+    }
+  }
+
+  /**
+   * Replica migration: a master left without a replica (its replica moved to another master with
+   * CLUSTER REPLICATE) gets one back from the master that now has two.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void anOrphanedMasterReceivesASpareReplica() throws Exception {
+    try (NodeProcesses cluster = cluster()) {
+      List<ClusterNode> masters = cluster.mastersWithSlots();
+      ClusterNode rich = masters.get(0);
+      ClusterNode orphan = masters.get(1);
+      ClusterNode moved = replicasOf(orphan, cluster).get(0);
+      try (var jedis = ClusterAdmin.connect(moved.endpoint())) {
+        assertThat(jedis.clusterReplicate(rich.id())).isEqualTo("OK");
+      }
+      cluster.awaitCondition(rich.endpoint() + " has two replicas", Duration.ofSeconds(10),
+          () -> replicasOf(rich, cluster).size() == 2);
+      cluster.awaitCondition(orphan.endpoint() + " gets a replica back, " + rich.endpoint() + " keeps one",
+          Duration.ofSeconds(30), () -> replicasOf(orphan, cluster).size() == 1 && replicasOf(rich, cluster).size() == 1);
+      cluster.awaitWhole(Duration.ofSeconds(30));
+    }
+  }
+
+  /** The replicas of a master as the master itself sees them. */
+  private static List<ClusterNode> replicasOf(ClusterNode master, NodeProcesses cluster) {
+    return cluster.node(master.endpoint()).view().orElse(List.of()).stream()
+        .filter(node -> node.isReplica() && node.masterId().equals(master.id()) && !node.isFailing())
+        .toList();
+  }
+
   private static List<String> readBack(JedisCluster client, List<String> keys) {
     return keys.stream().map(client::get).toList();
   }

@@ -63,6 +63,9 @@ public final class ClusterModule implements ServerModule {
   private volatile boolean publishPending;
   private String host;
   private static final long MEET_TIMEOUT_MILLIS = 5_000;
+  /** Redis's CLUSTER_WRITABLE_DELAY: a restarted node serves nothing for at least this long. */
+  private static final long REJOIN_DELAY_MILLIS = 2_000;
+  private long rejoinSinceMillis;
   private final java.util.Queue<NodeAddress> pendingMeets = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private NodeAddress meeting;
   private long meetingSinceMillis;
@@ -115,8 +118,10 @@ public final class ClusterModule implements ServerModule {
     member = startMember(identityFile, seedsFor(saved));
     KnownNode myself = new KnownNode(member.id(), host, port, busPort, 0, false, 0);
     state = new ClusterState(myself, requireFullCoverage.asBoolean());
+    rejoinSinceMillis = server.nowMillis();
     if (saved != null && member.id().equals(saved.myId())) {
       state.load(saved.nodes(), saved.owners(), saved.currentEpoch(), saved.lastVoteEpoch());
+      state.rejoining(saved.nodes().size() > 1);
     }
     state.onChange(this::stateChanged);
     server.module(io.shoal.server.replication.DurableWrites.class)
@@ -247,8 +252,12 @@ public final class ClusterModule implements ServerModule {
       } else if (event instanceof ClusterEvent.PartitionLost) {
         state.partitionLost(true);
       } else if (event instanceof ClusterEvent.PartitionRegained) {
+        // Back from the losing side (or from a long pause): what changed meanwhile is still on its
+        // way by gossip, so serve nothing until it had time to arrive.
+        rejoin();
         state.partitionLost(false);
       } else if (event instanceof ClusterEvent.Rejoining) {
+        rejoin();
         publishPending = true;
       } else if (event instanceof ClusterEvent.ApplicationStateChanged change
           && change.key().equals(SlotClaim.KEY)) {
@@ -374,6 +383,33 @@ public final class ClusterModule implements ServerModule {
         }
       }
     }
+    if (state.rejoining() && caughtUp(table)) {
+      state.rejoining(false);
+    }
+  }
+
+  private void rejoin() {
+    rejoinSinceMillis = server.nowMillis();
+    state.rejoining(true);
+  }
+
+  /**
+   * A restarted node has caught up once the membership admitted it, it has applied the claim of
+   * every member that is up, and the rejoin delay is over.
+   */
+  private boolean caughtUp(MemberTable table) {
+    Member self = table.member(table.self());
+    if (self == null || self.status() != MemberStatus.UP
+        || server.nowMillis() - rejoinSinceMillis < REJOIN_DELAY_MILLIS) {
+      return false;
+    }
+    for (Member other : table.members()) {
+      if (other.status() == MemberStatus.UP && !other.id().equals(table.self())
+          && table.applicationValue(other.id(), SlotClaim.KEY) == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void stateChanged() {

@@ -43,6 +43,8 @@ public final class ClusterState {
   private long currentEpoch;
   private long lastVoteEpoch;
   private boolean partitionLost;
+  /** Restarted from a saved state and not yet caught up with the cluster's current claims. */
+  private boolean rejoining;
   private volatile Routing routing;
   private Runnable changeListener = () -> {};
   private Consumer<KnownNode> roleListener = master -> {};
@@ -441,6 +443,22 @@ public final class ClusterState {
     }
   }
 
+  public synchronized boolean rejoining() {
+    return rejoining;
+  }
+
+  /**
+   * A node restarted from its nodes file may hold slots that were failed over while it was down;
+   * until it has heard the others' claims it must not serve them (Redis's CLUSTER_WRITABLE_DELAY),
+   * or a client with a stale map could write to it and lose the write when it becomes a replica.
+   */
+  public synchronized void rejoining(boolean value) {
+    if (rejoining != value) {
+      rejoining = value;
+      changed();
+    }
+  }
+
   public synchronized void partitionLost(boolean lost) {
     if (partitionLost != lost) {
       partitionLost = lost;
@@ -594,7 +612,7 @@ public final class ClusterState {
       }
       importingSlots[slot] = importing[slot] != null;
     }
-    boolean ok = !partitionLost
+    boolean ok = !partitionLost && !rejoining
         && (!requireFullCoverage || (assigned == KeySlot.SLOT_COUNT && failedSlots == 0));
     routing = new Routing(myId, myself().masterId(), slotNodes, migratingNodes, importingSlots, ok, assigned,
         failedSlots);
