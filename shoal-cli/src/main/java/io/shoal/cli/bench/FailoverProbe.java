@@ -212,10 +212,15 @@ public final class FailoverProbe {
     throw new IllegalStateException("no key found for the slots of " + master.endpoint());
   }
 
-  /** GETs the keys through a cluster pipeline; a batch that fails is retried a few times. */
+  /**
+   * GETs the keys through a cluster pipeline; a batch that fails (a node still refusing keys with
+   * CLUSTERDOWN while it catches up after a restart, a slot map being refreshed) is retried for up
+   * to 30 s.
+   */
   static List<String> readBack(JedisCluster cluster, List<String> keys) {
     RuntimeException last = null;
-    for (int attempt = 0; attempt < 5; attempt++) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (last == null || System.nanoTime() < deadline) {
       try (ClusterPipeline pipeline = cluster.pipelined()) {
         List<Response<String>> responses = new ArrayList<>(keys.size());
         keys.forEach(key -> responses.add(pipeline.get(key)));
