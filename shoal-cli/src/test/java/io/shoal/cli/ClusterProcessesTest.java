@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,25 +31,6 @@ class ClusterProcessesTest {
     }
   }
 
-  private static int freeBasePort() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 30_000 + ThreadLocalRandom.current().nextInt(9_000);
-      boolean free = true;
-      for (int offset : new int[] {0, 1, 2, 3, 4, 5, 1000, 1001, 1002, 1003, 1004, 1005, 10_000, 10_001, 10_002,
-          10_003, 10_004, 10_005}) {
-        try (ServerSocket socket = new ServerSocket(base + offset)) {
-          socket.setReuseAddress(true);
-        } catch (IOException e) {
-          free = false;
-        }
-      }
-      if (free) {
-        return base;
-      }
-    }
-    throw new IllegalStateException("no free ports");
-  }
-
   private Process start(int port, int seedPort, Path dir) throws IOException {
     return start(port, List.of("--seeds", "127.0.0.1:" + seedPort), dir);
   }
@@ -71,7 +50,7 @@ class ClusterProcessesTest {
 
   @Test
   void seededNodesFormACheckedClusterAndAKilledNodeFailsIt() throws Exception {
-    int base = freeBasePort();
+    int base = io.shoal.cli.testing.NodeProcesses.freeBasePort(6);
     List<String> endpoints = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       start(base + i, base, Files.createTempDirectory("shoal-proc"));
@@ -127,7 +106,7 @@ class ClusterProcessesTest {
    */
   @Test
   void createWithReplicasMakesThreeMastersWithOneReplicaEach() throws Exception {
-    int base = freeBasePort();
+    int base = io.shoal.cli.testing.NodeProcesses.freeBasePort(6);
     List<String> endpoints = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       start(base + i, List.of("--set", "cluster-proxy-port=-1"), Files.createTempDirectory("shoal-proc"));

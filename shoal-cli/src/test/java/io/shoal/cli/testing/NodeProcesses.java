@@ -313,7 +313,8 @@ public final class NodeProcesses implements AutoCloseable {
     return text.toString();
   }
 
-  private static int freeBasePort(int count) {
+  /** A base port such that base..base+count-1, their proxy (+1000) and bus (+10000) ports are free. */
+  public static int freeBasePort(int count) {
     for (int attempt = 0; attempt < 100; attempt++) {
       int base = 30_000 + ThreadLocalRandom.current().nextInt(9_000 - count);
       boolean free = true;

@@ -260,22 +260,7 @@ public final class BlockingRegistry implements ServerModule {
   /** Ends a claimed wait with a reply, written and unblocked on the client's event loop. */
   private void complete(Waiter waiter, Consumer<Reply> writer) {
     forget(waiter);
-    ClientConnection client = waiter.client;
-    Runnable deliver = () -> {
-      client.send(reply -> {
-        writer.accept(reply);
-        client.blocked(false);
-      });
-      client.resume();
-    };
-    if (client.channel() == null) {
-      deliver.run();
-    } else {
-      // Always a fresh event-loop task, even on the waiter's own loop: the waiter may be the very
-      // client whose command is being dispatched right now, and its reply must not be written
-      // into the middle of that request's processing.
-      client.channel().eventLoop().execute(deliver);
-    }
+    waiter.client.unblockWith(writer);
   }
 
   private void dropWaiter(long clientId) {

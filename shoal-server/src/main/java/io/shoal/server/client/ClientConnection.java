@@ -351,6 +351,26 @@ public final class ClientConnection {
     resume.run();
   }
 
+  /**
+   * Ends a block with a reply: written, unblocked and resumed on the client's event loop, always as
+   * a fresh task, because the waker may be this very client in the middle of a request and the
+   * reply must not land inside that request's processing.
+   */
+  public void unblockWith(java.util.function.Consumer<Reply> writer) {
+    Runnable deliver = () -> {
+      send(reply -> {
+        writer.accept(reply);
+        blocked(false);
+      });
+      resume();
+    };
+    if (channel == null) {
+      deliver.run();
+    } else {
+      channel.eventLoop().execute(deliver);
+    }
+  }
+
   public void onResume(Runnable action) {
     this.resume = action;
   }

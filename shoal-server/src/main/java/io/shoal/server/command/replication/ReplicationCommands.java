@@ -193,19 +193,7 @@ public final class ReplicationCommands implements ServerModule {
       return;
     }
     client.blocked(true);
-    replication.awaitAcks(target, (int) Math.min(Integer.MAX_VALUE, replicas), timeout).thenAccept(count -> {
-      Runnable deliver = () -> {
-        client.send(reply -> {
-          reply.integer(count);
-          client.blocked(false);
-        });
-        client.resume();
-      };
-      if (client.channel() == null) {
-        deliver.run();
-      } else {
-        client.channel().eventLoop().execute(deliver);
-      }
-    });
+    replication.awaitAcks(target, (int) Math.min(Integer.MAX_VALUE, replicas), timeout)
+        .thenAccept(count -> client.unblockWith(reply -> reply.integer(count)));
   }
 }
