@@ -9,7 +9,10 @@
 #
 # Environment: N (requests per test, default 1000000), CLIENTS (50), KEYSPACE (-r, 1000000),
 # PIPELINES ("1 16"), MEMORY_KEYS (1000000), VALUE_BYTES (16), REDIS_PORT (7379),
-# SHOAL_PORT (7380), REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root).
+# SHOAL_PORT (7380), REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root),
+# SHOAL_ARGS (extra `shoal server` arguments, e.g. "--set io-threads=1"), ONLY (a comma-separated list
+# of labels to run, e.g. ONLY=ZADD,HSET; default every test) and MEMORY_KEYS=0 to skip the memory
+# table.
 #
 # Each test is one line of TESTS: "label|redis-benchmark arguments". Command families add theirs
 # (e.g. "LPUSH|-t lpush" or "SADD|sadd myset __rand_int__"); a label must not contain '|'.
@@ -43,6 +46,16 @@ TESTS=(
   "LRANGE_600|-t lrange_600"
 )
 
+ONLY="${ONLY:-}"
+if [ -n "$ONLY" ]; then
+  selected=()
+  for test in "${TESTS[@]}"; do
+    case ",$ONLY," in *",${test%%|*},"*) selected+=("$test") ;; esac
+  done
+  [ ${#selected[@]} -gt 0 ] || { echo "ONLY=$ONLY selects no test" >&2; exit 1; }
+  TESTS=("${selected[@]}")
+fi
+
 for tool in "$REDIS_SERVER" redis-benchmark redis-cli; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
@@ -73,7 +86,8 @@ rss_kb() {
 "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
   --enable-debug-command local --daemonize no >"$work/redis.log" 2>&1 &
 redis_pid=$!
-"$SHOAL" server --port "$SHOAL_PORT" --dir "$work/shoal" >"$work/shoal.log" 2>&1 &
+# shellcheck disable=SC2086
+"$SHOAL" server --port "$SHOAL_PORT" --dir "$work/shoal" ${SHOAL_ARGS:-} >"$work/shoal.log" 2>&1 &
 shoal_pid=$!
 wait_for_port "$REDIS_PORT" redis
 wait_for_port "$SHOAL_PORT" shoal
@@ -81,6 +95,7 @@ wait_for_port "$SHOAL_PORT" shoal
 # Memory first, on fresh processes, so that neither carries garbage from the throughput tests.
 declare -A rss_before rss_after keys_loaded
 for name in redis shoal; do
+  [ "$MEMORY_KEYS" -gt 0 ] || break
   if [ "$name" = redis ]; then port=$REDIS_PORT; pid=$redis_pid; else port=$SHOAL_PORT; pid=$shoal_pid; fi
   rss_before[$name]=$(rss_kb "$pid")
   redis-cli -p "$port" debug populate "$MEMORY_KEYS" key "$VALUE_BYTES" >/dev/null
@@ -138,6 +153,7 @@ while IFS='|' read -r label pipeline redis_rps shoal_rps redis_p50 shoal_p50 red
     "$ratio" "$redis_p50" "$shoal_p50" "$redis_p99" "$shoal_p99"
 done <"$results"
 
+[ "$MEMORY_KEYS" -gt 0 ] || exit 0
 echo
 echo "Memory: DEBUG POPULATE $MEMORY_KEYS keys of $VALUE_BYTES-byte values; RSS growth from /proc/<pid>/status."
 echo

@@ -120,10 +120,21 @@ public final class ShoalServer implements AutoCloseable {
     commands.register(spec);
   }
 
+  /**
+   * io-threads 0: one I/O thread per core, except on one or two cores, where a single thread does
+   * better. There the node shares the cores with its clients (and the kernel's network work); a
+   * second event loop only adds context switches and cross-thread slot-lock and counter traffic.
+   * Measured with bench/vs-redis.sh on 2 cores: 1 thread matched Redis at -P 1 with a lower p99,
+   * 2 threads did not (docs/performance.md).
+   */
+  static int autoIoThreads(int cores) {
+    return cores <= 2 ? 1 : cores;
+  }
+
   public ShoalServer start() throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    int ioThreads = core.ioThreads.asInt() > 0 ? core.ioThreads.asInt() : Runtime.getRuntime().availableProcessors();
+    int ioThreads = core.ioThreads.asInt() > 0 ? core.ioThreads.asInt() : autoIoThreads(Runtime.getRuntime().availableProcessors());
     workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     Class<? extends ServerSocketChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap bootstrap = new ServerBootstrap()

@@ -29,7 +29,8 @@ public final class ClientConnection {
   private volatile boolean authenticated;
   private volatile String user = "default";
   private volatile long lastInteractionMillis;
-  private volatile String lastCommand = "NULL";
+  // The name as the client sent it, turned into text only when CLIENT LIST asks: no String per command.
+  private volatile byte[] lastCommand;
   private volatile boolean closing;
   private ReplyMode replyMode = ReplyMode.ON;
   private boolean skipNextReply;
@@ -162,13 +163,14 @@ public final class ClientConnection {
     return lastInteractionMillis;
   }
 
-  public void lastInteraction(long nowMillis, String command) {
+  public void lastInteraction(long nowMillis, byte[] commandName) {
     this.lastInteractionMillis = nowMillis;
-    this.lastCommand = command;
+    this.lastCommand = commandName;
   }
 
   public String lastCommand() {
-    return lastCommand;
+    byte[] name = lastCommand;
+    return name == null ? "NULL" : new String(name, java.nio.charset.StandardCharsets.US_ASCII).toLowerCase();
   }
 
   public boolean closing() {

@@ -21,6 +21,7 @@ public final class CommandSpec {
   private final int arity;
   private final int flags;
   private final int firstKey;
+  private final int[] singleKey;
   private final int lastKey;
   private final int keyStep;
   private final KeyFinder keyFinder;
@@ -47,6 +48,7 @@ public final class CommandSpec {
     }
     this.flags = bits;
     this.firstKey = b.firstKey;
+    this.singleKey = new int[] {b.firstKey};
     this.lastKey = b.lastKey;
     this.keyStep = b.keyStep;
     this.keyFinder = b.keyFinder;
@@ -176,7 +178,7 @@ public final class CommandSpec {
     }
     int count = (last - firstKey) / keyStep + 1;
     if (count == 1) {
-      return new int[] {firstKey};
+      return singleKey; // shared: callers only read key positions
     }
     int[] positions = new int[count];
     for (int i = 0; i < count; i++) {

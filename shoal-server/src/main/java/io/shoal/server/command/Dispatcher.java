@@ -93,7 +93,9 @@ public final class Dispatcher {
       return;
     }
     int[] keyPositions = spec.keyPositions(args);
-    int[] slots = slotsOf(args, keyPositions);
+    // The common single-key command takes its slot without an array of slots.
+    int slot = keyPositions.length == 1 && keyPositions[0] < args.length ? KeySlot.of(args[keyPositions[0]]) : -1;
+    int[] slots = slot >= 0 ? NO_SLOTS : slotsOf(args, keyPositions);
     SlotLocks locks = server.keyspace().locks();
     int[] stripes = null;
     boolean all = false;
@@ -101,6 +103,8 @@ public final class Dispatcher {
       if (lockEverything(spec)) {
         all = true;
         locks.lockAll();
+      } else if (slot >= 0) {
+        locks.lockSlot(slot);
       } else if (slots.length == 1) {
         locks.lockSlot(slots[0]);
       } else if (slots.length > 1) {
@@ -142,6 +146,8 @@ public final class Dispatcher {
       if (!locked) {
         if (all) {
           locks.unlockAll();
+        } else if (slot >= 0) {
+          locks.unlockSlot(slot);
         } else if (slots.length == 1) {
           locks.unlockSlot(slots[0]);
         } else if (stripes != null) {

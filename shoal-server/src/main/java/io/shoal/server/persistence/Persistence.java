@@ -58,7 +58,8 @@ public final class Persistence implements ServerModule {
   private static final long BGSAVE_RETRY_DELAY_MILLIS = 5000;
 
   private final CollectionCodecs codecs = new CollectionCodecs();
-  private final AtomicLong changes = new AtomicLong();
+  // Written by every I/O thread on every key write: an adder, not one contended counter.
+  private final java.util.concurrent.atomic.LongAdder changes = new java.util.concurrent.atomic.LongAdder();
   private final AtomicBoolean backgroundJob = new AtomicBoolean();
   private final AtomicLong rdbSaves = new AtomicLong();
   private final AtomicLong aofRewrites = new AtomicLong();
@@ -131,7 +132,7 @@ public final class Persistence implements ServerModule {
     });
     server.addKeyWriteListener((db, key, writer) -> {
       if (writer == null || writer != loaderClient) {
-        changes.incrementAndGet();
+        changes.increment();
       }
     });
     server.propagator().dumpWith(value -> io.shoal.server.persistence.rdb.DumpPayload.create(value, codecs));
@@ -144,6 +145,11 @@ public final class Persistence implements ServerModule {
       @Override
       public void propagateAll(List<io.shoal.server.propagation.PropagatedCommand> commands) {
         appendAll(commands);
+      }
+
+      @Override
+      public boolean active() {
+        return aof != null;
       }
     });
     server.addCommandLog(this::logCommand);
@@ -227,7 +233,7 @@ public final class Persistence implements ServerModule {
       loading = false;
       loaderClient = null;
     }
-    changes.set(0);
+    changes.reset();
     cron = Executors.newSingleThreadScheduledExecutor(daemon("shoal-persistence-cron"));
     background = Executors.newSingleThreadExecutor(daemon("shoal-persistence-background"));
     cron.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
@@ -347,10 +353,10 @@ public final class Persistence implements ServerModule {
   /** SAVE: a snapshot written on the calling thread. */
   public void save() throws IOException {
     long[] changesAtSnapshot = new long[1];
-    Snapshot snapshot = Snapshot.take(server.keyspace(), () -> changesAtSnapshot[0] = changes.get());
+    Snapshot snapshot = Snapshot.take(server.keyspace(), () -> changesAtSnapshot[0] = changes.sum());
     lastSnapshotPauseMicros = snapshot.pauseMicros();
     writeRdb(snapshot, rdbPath());
-    changes.addAndGet(-changesAtSnapshot[0]);
+    changes.add(-changesAtSnapshot[0]);
     lastSaveMillis = server.nowMillis();
     lastBgsaveOk = true;
     rdbSaves.incrementAndGet();
@@ -378,7 +384,7 @@ public final class Persistence implements ServerModule {
     long[] changesAtSnapshot = new long[1];
     Snapshot snapshot;
     try {
-      snapshot = Snapshot.take(server.keyspace(), () -> changesAtSnapshot[0] = changes.get());
+      snapshot = Snapshot.take(server.keyspace(), () -> changesAtSnapshot[0] = changes.sum());
       lastSnapshotPauseMicros = snapshot.pauseMicros();
     } catch (RuntimeException e) {
       bgsaveStartedMillis = 0;
@@ -389,7 +395,7 @@ public final class Persistence implements ServerModule {
       long started = bgsaveStartedMillis;
       try {
         writeRdb(snapshot, rdbPath());
-        changes.addAndGet(-changesAtSnapshot[0]);
+        changes.add(-changesAtSnapshot[0]);
         lastSaveMillis = server.nowMillis();
         lastBgsaveOk = true;
         rdbSaves.incrementAndGet();
@@ -429,7 +435,7 @@ public final class Persistence implements ServerModule {
 
   private void logCommand(ClientConnection client, CommandSpec spec, byte[][] args, List<byte[][]> propagation) {
     if (client != loaderClient && spec.firstKey() <= 0 && !spec.movableKeys()) {
-      changes.incrementAndGet();
+      changes.increment();
     }
   }
 
@@ -561,7 +567,7 @@ public final class Persistence implements ServerModule {
         return;
       }
       boolean retryAllowed = lastBgsaveOk || now - lastBgsaveAttemptMillis >= BGSAVE_RETRY_DELAY_MILLIS;
-      if (retryAllowed && savePoints.due(changes.get(), now - lastSaveMillis)) {
+      if (retryAllowed && savePoints.due(changes.sum(), now - lastSaveMillis)) {
         startBgsave();
         return;
       }
@@ -605,7 +611,7 @@ public final class Persistence implements ServerModule {
   }
 
   public long changesSinceLastSave() {
-    return changes.get();
+    return changes.sum();
   }
 
   public boolean loading() {
@@ -625,7 +631,7 @@ public final class Persistence implements ServerModule {
     text.append("current_fork_perc:0.00\r\n");
     field(text, "current_save_keys_processed", 0);
     field(text, "current_save_keys_total", 0);
-    field(text, "rdb_changes_since_last_save", changes.get());
+    field(text, "rdb_changes_since_last_save", changes.sum());
     field(text, "rdb_bgsave_in_progress", bgsaveInProgress() ? 1 : 0);
     field(text, "rdb_last_save_time", lastSaveMillis / 1000);
     text.append("rdb_last_bgsave_status:").append(lastBgsaveOk ? "ok" : "err").append("\r\n");

@@ -18,6 +18,16 @@ public interface PropagationSink {
   void propagate(ClientConnection origin, int db, byte[][] args);
 
   /**
+   * Whether this sink would do anything with an effect now (an AOF is open, a replica or a backlog
+   * exists). While no sink is, the propagator skips delivery entirely: a standalone node without
+   * an AOF pays no shared lock per write. It changes only under all slot locks (or is read again
+   * by the sink when it delivers), so a write that saw it false misses nothing it should see.
+   */
+  default boolean active() {
+    return true;
+  }
+
+  /**
    * Several effects that must stay together (a MULTI ... EXEC): no other effect is delivered
    * between them. A sink that can write them in one go (one fsync, one network write) overrides
    * this.

@@ -89,6 +89,9 @@ public final class Propagator {
         return;
       }
     }
+    if (!anyActive()) {
+      return;
+    }
     deliveryLock.readLock().lock();
     try {
       for (int i = 0; i < sinks.size(); i++) {
@@ -123,6 +126,16 @@ public final class Propagator {
     }
     batch.add(new PropagatedCommand(origin, db, EXEC));
     deliverTogether(batch);
+  }
+
+  // The read lock is one shared counter that every I/O thread would write on every write command.
+  private boolean anyActive() {
+    for (int i = 0; i < sinks.size(); i++) {
+      if (sinks.get(i).active()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void deliverTogether(List<PropagatedCommand> batch) {

@@ -431,7 +431,7 @@ final class MasterLink {
       send("REPLCONF", "ACK", Long.toString(appliedOffset()));
       return;
     }
-    client.lastInteraction(server.nowMillis(), name.toLowerCase());
+    client.lastInteraction(server.nowMillis(), args[0]);
     try {
       server.dispatcher().dispatch(context, args);
     } catch (RuntimeException e) {

@@ -62,6 +62,9 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
   private final List<Runnable> roleListeners = new CopyOnWriteArrayList<>();
   private ShoalServer server;
   private ReplicationBacklog backlog;
+  // backlog != null, readable without the stream lock: until a replica first attaches, writes
+  // skip the stream entirely (the propagator asks active() before taking any lock).
+  private volatile boolean backlogCreated;
   private long offset;
   private int lastDb = -1;
   private int streamDb;
@@ -122,7 +125,17 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
         }
       }
     });
-    server.propagator().addSink(this::propagated);
+    server.propagator().addSink(new io.shoal.server.propagation.PropagationSink() {
+      @Override
+      public void propagate(ClientConnection origin, int db, byte[][] args) {
+        propagated(origin, db, args);
+      }
+
+      @Override
+      public boolean active() {
+        return masterHost != null || backlogCreated;
+      }
+    });
     server.addGate(this::refuse);
     server.addConnectionListener(new ConnectionListener() {
       @Override
@@ -233,6 +246,7 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
   private void ensureBacklog() {
     if (backlog == null) {
       backlog = new ReplicationBacklog((int) backlogSize.asLong(), offset + 1);
+      backlogCreated = true;
     }
   }
 
@@ -274,6 +288,7 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
       offset = masterOffset;
       streamDb = db;
       backlog = new ReplicationBacklog((int) backlogSize.asLong(), offset + 1);
+      backlogCreated = true;
       dropped = new ArrayList<>(feeds);
     }
     // Our sub-replicas hold another history now: they must resynchronise.

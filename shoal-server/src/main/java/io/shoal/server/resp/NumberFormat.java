@@ -91,6 +91,9 @@ public final class NumberFormat {
    * NaN, empty strings and leading or trailing spaces are not.
    */
   public static double parseDouble(byte[] bytes) {
+    if (isPlainInteger(bytes)) {
+      return plainInteger(bytes);
+    }
     Double value = tryParseDouble(bytes);
     if (value == null) {
       throw ShoalError.notFloat();
@@ -98,9 +101,39 @@ public final class NumberFormat {
     return value;
   }
 
+  /**
+   * An optional '-' and at most 15 digits: such text converts to a double exactly, so it skips the
+   * String and the general parser (ZADD's usual score; strtod gives the same value).
+   */
+  private static boolean isPlainInteger(byte[] bytes) {
+    int start = bytes.length > 0 && bytes[0] == '-' ? 1 : 0;
+    int digits = bytes.length - start;
+    if (digits == 0 || digits > 15) {
+      return false;
+    }
+    for (int i = start; i < bytes.length; i++) {
+      if (bytes[i] < '0' || bytes[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static double plainInteger(byte[] bytes) {
+    boolean negative = bytes[0] == '-';
+    long value = 0;
+    for (int i = negative ? 1 : 0; i < bytes.length; i++) {
+      value = value * 10 + (bytes[i] - '0');
+    }
+    return negative ? -(double) value : (double) value; // "-0" is -0.0, as strtod reads it
+  }
+
   public static Double tryParseDouble(byte[] bytes) {
     if (bytes.length == 0 || bytes.length > 5000) {
       return null;
+    }
+    if (isPlainInteger(bytes)) {
+      return plainInteger(bytes);
     }
     String text = new String(bytes, StandardCharsets.US_ASCII);
     if (Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(text.length() - 1))) {

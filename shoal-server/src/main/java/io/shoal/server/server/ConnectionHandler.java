@@ -139,7 +139,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void execute(byte[][] args) {
     ensureOutput();
-    client.lastInteraction(server.nowMillis(), commandName(args));
+    client.lastInteraction(server.nowMillis(), args[0]);
     boolean skipping = client.skipNextReply();
     boolean discard = client.replyMode() != ClientConnection.ReplyMode.ON || skipping;
     ByteBuf real = null;
@@ -166,10 +166,6 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     } else if (output.readableBytes() > 64 * 1024) {
       flush();
     }
-  }
-
-  private static String commandName(byte[][] args) {
-    return new String(args[0], java.nio.charset.StandardCharsets.US_ASCII).toLowerCase();
   }
 
   private void ensureOutput() {
