@@ -44,6 +44,7 @@ public final class ClientConnection {
   private volatile long writeOffset;
   /** The replication offset up to which this client's writes are known durable (durable mode). */
   private volatile long durableOffset;
+  private volatile long aofOffset;
 
   /** Transaction state: queued commands, and whether EXEC must abort. */
   private List<byte[][]> multiQueue;
@@ -270,6 +271,15 @@ public final class ClientConnection {
 
   public long writeOffset() {
     return writeOffset;
+  }
+
+  /** The append-only file's position at the end of this client's last logged write. */
+  public long aofOffset() {
+    return aofOffset;
+  }
+
+  public void aofOffset(long value) {
+    this.aofOffset = value;
   }
 
   public void writeOffset(long value) {

@@ -99,6 +99,11 @@ public final class Database {
     }
   }
 
+  /** Makes room in a slot's table for {@code additional} keys about to be stored (RDB load). */
+  public void reserve(int slot, int additional) {
+    slotForWrite(slot).reserve(additional);
+  }
+
   /** Stores a value and removes any TTL, as SET does. */
   public void set(byte[] key, Object value) {
     put(key, value, false);

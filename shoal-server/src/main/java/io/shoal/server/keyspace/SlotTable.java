@@ -106,6 +106,23 @@ public final class SlotTable {
     expires[index] = unixMillis;
   }
 
+  /**
+   * Grows the table at once to hold {@code additional} more keys without a rehash on the way (a
+   * loader that knows how many keys a slot gets).
+   */
+  public void reserve(int additional) {
+    long wanted = (long) size + additional;
+    int capacity = MIN_CAPACITY;
+    while ((wanted + 1) * 4 > (long) capacity * 3 && capacity < (1 << 30)) {
+      capacity <<= 1;
+    }
+    if (keys == null) {
+      allocate(capacity);
+    } else if (capacity > keys.length) {
+      resize(capacity);
+    }
+  }
+
   /** Inserts a new key (the caller has checked it is absent) and returns its index. */
   public int insert(byte[] key, Object value, int clock) {
     if (keys == null) {

@@ -77,6 +77,7 @@ public final class Persistence implements ServerModule {
   private Setting useRdbPreamble;
   private volatile SavePoints savePoints = SavePoints.parse("");
   private volatile AppendOnlyFile aof;
+  private volatile long aofOffsetBase;
   private volatile boolean loading;
   private volatile ClientConnection loaderClient;
   private volatile long lastSaveMillis;
@@ -153,6 +154,7 @@ public final class Persistence implements ServerModule {
       }
     });
     server.addCommandLog(this::logCommand);
+    server.addReplyBarrier(this::holdReplies);
     server.addGate(this::refuse);
     TypeCodecs.registerAll(server, codecs);
     ServerCommands serverCommands = server.module(ServerCommands.class);
@@ -443,8 +445,20 @@ public final class Persistence implements ServerModule {
   private void append(ClientConnection origin, int db, byte[][] args) {
     AppendOnlyFile file = aof;
     if (file != null && (origin == null || origin != loaderClient)) {
-      file.append(db, args);
+      long end = file.append(db, args);
+      if (origin != null) {
+        origin.aofOffset(end);
+      }
     }
+  }
+
+  /**
+   * The AOF's reply barrier: a client's replies wait until its logged writes are in the kernel
+   * (written here, once for everything buffered) and, with appendfsync always, on disk.
+   */
+  private java.util.concurrent.CompletableFuture<Boolean> holdReplies(ClientConnection client) {
+    AppendOnlyFile file = aof;
+    return file == null ? null : file.hold(client.aofOffset());
   }
 
   /** A MULTI ... EXEC: written back to back and, with appendfsync always, synced once. */
@@ -463,7 +477,10 @@ public final class Persistence implements ServerModule {
       dbs[i] = commands.get(i).db();
       args.add(commands.get(i).args());
     }
-    file.appendAll(dbs, args);
+    long end = file.appendAll(dbs, args);
+    if (origin != null) {
+      origin.aofOffset(end);
+    }
   }
 
   /** BGREWRITEAOF: false when another background job runs (the rewrite is then scheduled). */
@@ -531,13 +548,15 @@ public final class Persistence implements ServerModule {
     try {
       if (enabled && aof == null) {
         Files.deleteIfExists(aofPath());
-        aof = new AppendOnlyFile(aofPath(), fsyncPolicy());
+        aof = new AppendOnlyFile(aofPath(), fsyncPolicy(), aofOffsetBase);
         if (!startRewrite()) {
           rewriteScheduled = true;
         }
       } else if (!enabled && aof != null) {
         AppendOnlyFile file = aof;
         aof = null;
+        // Positions go on in the next file, so offsets clients hold stay comparable.
+        aofOffsetBase = file.appendedOffset();
         file.close();
       }
     } catch (IOException e) {

@@ -3,12 +3,12 @@ package io.shoal.server.persistence.aof;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,48 +16,78 @@ import java.util.concurrent.atomic.LongAdder;
  * than Redis 7's manifest directory) holding an optional RDB preamble followed by write commands
  * in RESP, each preceded by a SELECT when its database differs from the previous record's.
  *
- * <p>{@link #append} runs in the dispatcher's post-write hook under the command's slot locks, so
- * records are in the order the data changed. The record is written to the file at once (a process
- * crash loses nothing the kernel has); with {@code appendfsync always} it is also fsynced before
- * the hook returns, so before the client's reply is flushed; with {@code everysec} a background
- * tick calls {@link #fsyncIfNeeded}. A write that fails keeps its bytes pending and is retried on
- * the next append or tick; while anything is pending {@link #lastWriteError} is set and the
- * MISCONF gate refuses writes.
+ * <p>As in Redis, logging and writing are apart. {@link #append} runs in the write stream's sink,
+ * in the order the data changed, and only encodes the record into an in-memory buffer under this
+ * object's monitor (a copy, no system call). The buffer reaches the kernel in one {@code write}
+ * when a client's replies are about to be flushed ({@link #hold}, Redis's beforeSleep), or at the
+ * latest at the next background tick; so a process crash loses no acknowledged write. The fsync
+ * runs on a thread of its own: with {@code everysec} once a second, with {@code always} whenever a
+ * client waits for one, its reply held (a reply barrier) until an fsync covering its writes is
+ * done. Whoever waits meanwhile shares the next fsync: a group commit, and no I/O thread ever
+ * blocks on the disk. Positions are byte offsets in the stream of records ever appended, which
+ * go on across rewrites and across files (a new file starts where the previous one ended).
+ *
+ * <p>A write that fails keeps its bytes and is retried on the next flush or tick; while that lasts
+ * {@link #lastWriteError} is set and the MISCONF gate refuses writes, and with {@code always} the
+ * waiting clients are disconnected without their replies, since their writes are not on disk.
  *
  * <p>During a rewrite every record also goes to a rewrite buffer, in its own SELECT context; the
- * rewrite appends the buffer to the new file under this object's monitor and swaps the files, so a
- * write made during the rewrite is in the new file exactly once.
+ * rewrite appends the buffer to the new file and swaps the files with writers held, so a write
+ * made during the rewrite is in the new file exactly once.
  */
 public final class AppendOnlyFile implements AutoCloseable {
   public enum Fsync { ALWAYS, EVERYSEC, NO }
 
   private final Path path;
-  private FileChannel channel;
   private volatile Fsync fsync;
-  private ByteBuffer scratch = ByteBuffer.allocate(4096);
-  private ByteBuffer pending = ByteBuffer.allocate(0);
+
+  // Under this object's monitor: the records not yet handed to the writer.
+  private RecordBuffer appending = new RecordBuffer();
   private int lastDb = -1;
-  private long size;
-  private long baseSize;
-  private boolean unsynced;
+  private long appendedTotal;
+  private RecordBuffer rewrite;
+  private int rewriteLastDb;
+
+  // Under writeLock (taken before the monitor when both are needed): the bytes being written.
+  private final Object writeLock = new Object();
+  private RecordBuffer writing = new RecordBuffer();
+  private ByteBuffer writingView = ByteBuffer.allocate(0);
+  private volatile FileChannel channel;
+  private volatile long writtenTotal;
+  private volatile long size;
+  private volatile long baseSize;
   private volatile String lastWriteError;
-  private RewriteBuffer rewrite;
+
+  // Under syncMonitor: the fsync the next round of the fsync thread makes, awaited by clients.
+  private final Object syncMonitor = new Object();
+  private CompletableFuture<Boolean> nextSync;
+  private boolean closed;
+  private volatile long syncedThrough;
+  private volatile long lastFsyncNanos = System.nanoTime();
+  private final Thread fsyncThread;
+
   final LongAdder fsyncs = new LongAdder();
   final LongAdder fsyncMicros = new LongAdder();
   private volatile long fsyncMicrosMax;
-  private final Object syncLock = new Object();
-  /** Bytes ever written, across rewrites: the positions group commit compares. */
-  private long writtenTotal;
-  private long syncedThrough;
-  private long lastFsyncNanos;
 
-  /** Opens (creating if needed) the file for appending. */
+  /** Opens (creating if needed) the file for appending; its records start at position 0. */
   public AppendOnlyFile(Path path, Fsync fsync) throws IOException {
+    this(path, fsync, 0);
+  }
+
+  /** Opens the file with its stream positions starting at {@code startOffset}. */
+  public AppendOnlyFile(Path path, Fsync fsync, long startOffset) throws IOException {
     this.path = path;
     this.fsync = fsync;
     this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     this.size = channel.size();
     this.baseSize = size;
+    this.appendedTotal = startOffset;
+    this.writtenTotal = startOffset;
+    this.syncedThrough = startOffset;
+    this.fsyncThread = new Thread(this::fsyncLoop, "shoal-aof-fsync");
+    fsyncThread.setDaemon(true);
+    fsyncThread.start();
   }
 
   public Path path() {
@@ -72,175 +102,228 @@ public final class AppendOnlyFile implements AutoCloseable {
     return fsync;
   }
 
-  /**
-   * Appends one executed write command of database {@code db}; with {@code always}, returns once
-   * the record is on disk. The fsync is a group commit: records are written under this object's
-   * monitor, then each caller waits on {@link #syncLock} until some fsync covering its record has
-   * completed, so concurrent writers share one fsync instead of queueing for one each.
-   */
-  public void append(int db, byte[][] args) {
-    long end = write(db, args);
-    if (fsync == Fsync.ALWAYS && end >= 0) {
-      syncThrough(end);
-    }
-  }
-
-  /**
-   * Appends records back to back, with no other record between them (a MULTI ... EXEC), and with
-   * {@code always} returns once all are on disk, after one fsync rather than one per record.
-   */
-  public void appendAll(int[] dbs, List<byte[][]> commands) {
-    long end = -1;
-    synchronized (this) {
-      for (int i = 0; i < commands.size(); i++) {
-        end = write(dbs[i], commands.get(i));
-        if (end < 0) {
-          break;
-        }
-      }
-    }
-    if (fsync == Fsync.ALWAYS && end >= 0) {
-      syncThrough(end);
-    }
-  }
-
-  private void syncThrough(long end) {
-    long target;
-    FileChannel current;
-    synchronized (syncLock) {
-      if (syncedThrough >= end) {
-        return;
-      }
-    }
-    synchronized (this) {
-      target = writtenTotal;
-      current = channel;
-    }
-    syncChannel(current, target);
-  }
-
-  /** Writes the record; returns the file size after it, or -1 when the write failed. */
-  private synchronized long write(int db, byte[][] args) {
-    scratch.clear();
+  /** Logs one executed write command of database {@code db}; returns the stream position after it. */
+  public synchronized long append(int db, byte[][] args) {
+    int before = appending.length();
     if (db != lastDb) {
-      scratch = encode(scratch, new byte[][] {"SELECT".getBytes(StandardCharsets.US_ASCII),
-          Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
+      appending.select(db);
       lastDb = db;
     }
-    scratch = encode(scratch, args);
-    scratch.flip();
+    appending.command(args);
     if (rewrite != null) {
-      rewrite.add(db, args);
+      addToRewrite(db, args);
     }
-    pending = appendTo(pending, scratch);
-    writePending(false);
-    return pending.position() == 0 ? writtenTotal : -1;
+    appendedTotal += appending.length() - before;
+    return appendedTotal;
   }
 
-  private void writePending(boolean sync) {
+  /**
+   * Logs records back to back, with no other record between them (a MULTI ... EXEC); returns the
+   * stream position after the last.
+   */
+  public synchronized long appendAll(int[] dbs, List<byte[][]> commands) {
+    long end = appendedTotal;
+    for (int i = 0; i < commands.size(); i++) {
+      end = append(dbs[i], commands.get(i));
+    }
+    return end;
+  }
+
+  private void addToRewrite(int db, byte[][] args) {
+    if (db != rewriteLastDb) {
+      rewrite.select(db);
+      rewriteLastDb = db;
+    }
+    rewrite.command(args);
+  }
+
+  /**
+   * Before a client's replies go out: null when they may go now (its writes, up to {@code target},
+   * are in the kernel, and with {@code always} on disk), else a future completing with true once
+   * they are on disk, false when they cannot be (a write or fsync error). Writes the buffered
+   * records on the calling thread when they have not reached the kernel yet.
+   */
+  public CompletableFuture<Boolean> hold(long target) {
+    Fsync policy = fsync;
+    if (target <= (policy == Fsync.ALWAYS ? syncedThrough : writtenTotal)) {
+      return null;
+    }
+    boolean written = writeThrough(target);
+    if (policy != Fsync.ALWAYS) {
+      return null;
+    }
+    if (!written) {
+      return CompletableFuture.completedFuture(false);
+    }
+    synchronized (syncMonitor) {
+      if (syncedThrough >= target) {
+        return null;
+      }
+      if (nextSync == null) {
+        nextSync = new CompletableFuture<>();
+        syncMonitor.notifyAll();
+      }
+      return nextSync;
+    }
+  }
+
+  /** Hands the buffered records to the kernel until position {@code target}; false on a write error. */
+  private boolean writeThrough(long target) {
+    synchronized (writeLock) {
+      while (writtenTotal < target) {
+        long before = writtenTotal;
+        if (!writeSome()) {
+          return false;
+        }
+        if (writtenTotal == before) {
+          break; // nothing left to write
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Under writeLock: writes what is left of the current batch, or takes the next one and writes it. */
+  private boolean writeSome() {
+    if (!writingView.hasRemaining()) {
+      synchronized (this) {
+        if (appending.length() == 0) {
+          return true;
+        }
+        RecordBuffer filled = appending;
+        writing.clear();
+        appending = writing;
+        writing = filled;
+      }
+      writingView = writing.asByteBuffer();
+    }
     try {
-      pending.flip();
-      while (pending.hasRemaining()) {
-        int written = channel.write(pending);
+      FileChannel current = channel;
+      while (writingView.hasRemaining()) {
+        int written = current.write(writingView);
         size += written;
         writtenTotal += written;
       }
-      pending.clear();
-      unsynced = true;
-      if (sync) {
-        force();
-      }
       lastWriteError = null;
+      return true;
     } catch (IOException e) {
-      pending.compact();
       lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
+      return false;
     }
   }
 
-  private void force() throws IOException {
-    long started = System.nanoTime();
-    channel.force(false);
-    long micros = (System.nanoTime() - started) / 1000;
-    fsyncs.increment();
-    fsyncMicros.add(micros);
-    if (micros > fsyncMicrosMax) {
-      fsyncMicrosMax = micros;
+  /** Writes everything appended so far; false on a write error. */
+  private boolean writeAll() {
+    long target;
+    synchronized (this) {
+      target = appendedTotal;
     }
-    unsynced = false;
+    return writeThrough(target);
+  }
+
+  /** The fsync thread: one fsync per round, covering everything written when the round starts. */
+  private void fsyncLoop() {
+    while (true) {
+      CompletableFuture<Boolean> waiting;
+      synchronized (syncMonitor) {
+        while (nextSync == null && !closed) {
+          try {
+            syncMonitor.wait();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (nextSync == null) {
+          return;
+        }
+        waiting = nextSync;
+        nextSync = null;
+      }
+      waiting.complete(syncNow());
+    }
+  }
+
+  /** Forces what was written; true when it is on disk. */
+  private boolean syncNow() {
+    FileChannel current;
+    long target;
+    synchronized (writeLock) {
+      current = channel;
+      target = writtenTotal;
+    }
+    if (target <= syncedThrough) {
+      return lastWriteError == null;
+    }
+    try {
+      long started = System.nanoTime();
+      current.force(false);
+      long micros = (System.nanoTime() - started) / 1000;
+      fsyncs.increment();
+      fsyncMicros.add(micros);
+      if (micros > fsyncMicrosMax) {
+        fsyncMicrosMax = micros;
+      }
+      lastFsyncNanos = started;
+      advanceSynced(target);
+      return true;
+    } catch (IOException e) {
+      if (current != channel) {
+        // Swapped by a rewrite meanwhile: the new file holds these records and was forced.
+        advanceSynced(target);
+        return true;
+      }
+      lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
+      return false;
+    }
+  }
+
+  private void advanceSynced(long target) {
+    synchronized (syncMonitor) {
+      if (target > syncedThrough) {
+        syncedThrough = target;
+      }
+    }
+  }
+
+  private void requestSync() {
+    synchronized (syncMonitor) {
+      if (nextSync == null && !closed) {
+        nextSync = new CompletableFuture<>();
+        syncMonitor.notifyAll();
+      }
+    }
   }
 
   /**
-   * The background tick (every 100 ms): retries pending bytes, and with {@code everysec} fsyncs
-   * what was written, at most once a second. The fsync runs outside this object's monitor, so
-   * writers are not held up by the disk.
+   * The background tick (every 100 ms): writes what no reply flushed yet (and retries after an
+   * error), and with {@code everysec} asks the fsync thread for an fsync at most once a second.
    */
   public void fsyncIfNeeded() {
-    long target;
-    FileChannel current;
-    synchronized (this) {
-      if (pending.position() > 0) {
-        writePending(false);
-      }
-      long now = System.nanoTime();
-      if (!unsynced || fsync == Fsync.NO || now - lastFsyncNanos < 1_000_000_000L) {
-        return;
-      }
-      lastFsyncNanos = now;
-      unsynced = false;
-      target = writtenTotal;
-      current = channel;
+    writeAll();
+    Fsync policy = fsync;
+    if (writtenTotal <= syncedThrough || policy == Fsync.NO) {
+      return;
     }
-    syncChannel(current, target);
+    // With always, what no client waits for (an expiry's DEL) is synced here.
+    if (policy == Fsync.ALWAYS || System.nanoTime() - lastFsyncNanos >= 1_000_000_000L) {
+      lastFsyncNanos = System.nanoTime();
+      requestSync();
+    }
   }
 
-  /** Forces now whatever was written (shutdown, SHUTDOWN command). */
+  /** Writes and forces now whatever was appended (shutdown, SHUTDOWN command). */
   public void fsyncNow() {
-    long target;
-    FileChannel current;
-    synchronized (this) {
-      if (pending.position() > 0) {
-        writePending(false);
-      }
-      unsynced = false;
-      target = writtenTotal;
-      current = channel;
-    }
-    syncChannel(current, target);
-  }
-
-  private void syncChannel(FileChannel current, long target) {
-    synchronized (syncLock) {
-      if (syncedThrough >= target) {
-        return;
-      }
-      try {
-        long started = System.nanoTime();
-        current.force(false);
-        long micros = (System.nanoTime() - started) / 1000;
-        fsyncs.increment();
-        fsyncMicros.add(micros);
-        if (micros > fsyncMicrosMax) {
-          fsyncMicrosMax = micros;
-        }
-        syncedThrough = target;
-      } catch (IOException e) {
-        synchronized (this) {
-          if (current != channel) {
-            syncedThrough = target;
-            return;
-          }
-          unsynced = true;
-        }
-        lastWriteError = e.getMessage() == null ? e.toString() : e.getMessage();
-      }
-    }
+    writeAll();
+    syncNow();
   }
 
   /** Swaps the file channel underneath, returning the old one; tests use it to inject disk errors. */
-  synchronized FileChannel swapChannelForTesting(FileChannel replacement) {
-    FileChannel previous = channel;
-    channel = replacement;
-    return previous;
+  FileChannel swapChannelForTesting(FileChannel replacement) {
+    synchronized (writeLock) {
+      FileChannel previous = channel;
+      channel = replacement;
+      return previous;
+    }
   }
 
   /** Null when the last write (and fsync) succeeded, else the error text. */
@@ -248,16 +331,26 @@ public final class AppendOnlyFile implements AutoCloseable {
     return lastWriteError;
   }
 
-  public synchronized long size() {
+  public long size() {
     return size;
   }
 
-  public synchronized long baseSize() {
+  public long baseSize() {
     return baseSize;
   }
 
-  public synchronized int pendingBytes() {
-    return pending.position();
+  /** The stream position after the last record appended: where a next file's positions start. */
+  public synchronized long appendedOffset() {
+    return appendedTotal;
+  }
+
+  /** Bytes appended but not yet in the kernel (INFO's aof_buffer_length). */
+  public int pendingBytes() {
+    synchronized (writeLock) {
+      synchronized (this) {
+        return appending.length() + writingView.remaining();
+      }
+    }
   }
 
   public long fsyncCount() {
@@ -274,7 +367,8 @@ public final class AppendOnlyFile implements AutoCloseable {
 
   /** Starts buffering records for a rewrite; called at the instant of the rewrite's snapshot. */
   public synchronized void startRewrite() {
-    rewrite = new RewriteBuffer();
+    rewrite = new RecordBuffer();
+    rewriteLastDb = 0;
   }
 
   public synchronized void abortRewrite() {
@@ -285,31 +379,38 @@ public final class AppendOnlyFile implements AutoCloseable {
    * Completes a rewrite: appends the records buffered since the snapshot to {@code rewritten},
    * fsyncs it, and atomically replaces this file with it. Writers wait meanwhile.
    */
-  public synchronized void finishRewrite(Path rewritten) throws IOException {
-    RewriteBuffer buffer = rewrite;
-    rewrite = null;
-    if (buffer == null) {
-      throw new IOException("no rewrite in progress");
-    }
-    try (FileChannel out = FileChannel.open(rewritten, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ByteBuffer data = ByteBuffer.wrap(buffer.bytes(), 0, buffer.length());
-      while (data.hasRemaining()) {
-        out.write(data);
+  public void finishRewrite(Path rewritten) throws IOException {
+    synchronized (writeLock) {
+      synchronized (this) {
+        RecordBuffer buffer = rewrite;
+        rewrite = null;
+        if (buffer == null) {
+          throw new IOException("no rewrite in progress");
+        }
+        // Everything appended so far goes to the old file first, so positions stay exact.
+        while (writingView.hasRemaining() || appending.length() > 0) {
+          if (!writeSome()) {
+            throw new IOException("the current AOF has unwritten records: " + lastWriteError);
+          }
+        }
+        try (FileChannel out = FileChannel.open(rewritten, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+          ByteBuffer data = buffer.asByteBuffer();
+          while (data.hasRemaining()) {
+            out.write(data);
+          }
+          out.force(true);
+        }
+        Files.move(rewritten, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        FileChannel previous = channel;
+        channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        previous.close();
+        size = channel.size();
+        baseSize = size;
+        lastDb = rewriteLastDb;
+        // The new file was forced whole: everything written so far is on disk.
+        advanceSynced(writtenTotal);
       }
-      out.force(true);
     }
-    if (pending.position() > 0) {
-      throw new IOException("the current AOF has unwritten records: " + lastWriteError);
-    }
-    Files.move(rewritten, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    FileChannel previous = channel;
-    channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    previous.close();
-    size = channel.size();
-    baseSize = size;
-    lastDb = buffer.lastDb();
-
-    unsynced = false;
     fsyncDirectory();
   }
 
@@ -323,74 +424,23 @@ public final class AppendOnlyFile implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    if (pending.position() > 0) {
-      writePending(true);
+  public void close() throws IOException {
+    writeAll();
+    boolean synced = syncNow();
+    CompletableFuture<Boolean> waiting;
+    synchronized (syncMonitor) {
+      closed = true;
+      waiting = nextSync;
+      nextSync = null;
+      syncMonitor.notifyAll();
     }
-    if (channel.isOpen()) {
-      try {
-        channel.force(false);
-      } finally {
+    if (waiting != null) {
+      waiting.complete(synced && lastWriteError == null);
+    }
+    synchronized (writeLock) {
+      if (channel.isOpen()) {
         channel.close();
       }
-    }
-  }
-
-  /** RESP encoding of a command: an array of bulk strings. */
-  static ByteBuffer encode(ByteBuffer out, byte[][] args) {
-    int needed = 16;
-    for (byte[] arg : args) {
-      needed += arg.length + 16;
-    }
-    if (out.remaining() < needed) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + needed));
-      out.flip();
-      bigger.put(out);
-      out = bigger;
-    }
-    out.put((byte) '*').put(Integer.toString(args.length).getBytes(StandardCharsets.US_ASCII)).put((byte) '\r').put((byte) '\n');
-    for (byte[] arg : args) {
-      out.put((byte) '$').put(Integer.toString(arg.length).getBytes(StandardCharsets.US_ASCII)).put((byte) '\r').put((byte) '\n');
-      out.put(arg).put((byte) '\r').put((byte) '\n');
-    }
-    return out;
-  }
-
-  private static ByteBuffer appendTo(ByteBuffer target, ByteBuffer data) {
-    if (target.remaining() < data.remaining()) {
-      ByteBuffer bigger = ByteBuffer.allocate(Math.max(target.capacity() * 2, target.position() + data.remaining() + 1024));
-      target.flip();
-      bigger.put(target);
-      target = bigger;
-    }
-    target.put(data);
-    return target;
-  }
-
-  /** The records written during a rewrite, with their own SELECT context (the new file starts in db 0). */
-  private static final class RewriteBuffer {
-    private ByteBuffer data = ByteBuffer.allocate(64 * 1024);
-    private int lastDb = 0;
-
-    void add(int db, byte[][] args) {
-      if (db != lastDb) {
-        data = encode(data, new byte[][] {"SELECT".getBytes(StandardCharsets.US_ASCII),
-            Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
-        lastDb = db;
-      }
-      data = encode(data, args);
-    }
-
-    byte[] bytes() {
-      return data.array();
-    }
-
-    int length() {
-      return data.position();
-    }
-
-    int lastDb() {
-      return lastDb;
     }
   }
 }

@@ -165,6 +165,10 @@ public final class RdbLoader {
         starts[slots[i] + 1]++;
       }
       for (int s = 0; s < io.shoal.server.slot.KeySlot.SLOT_COUNT; s++) {
+        if (starts[s + 1] > 0) {
+          // Each slot table is sized once for its keys instead of doubling its way there.
+          db.reserve(s, starts[s + 1]);
+        }
         starts[s + 1] += starts[s];
       }
       int[] order = new int[count];
