@@ -9,7 +9,8 @@
 #
 # Shoal runs on the newest JDK under /usr/lib/jvm (as the ./shoal launcher picks it; JAVA overrides),
 # with SHOAL_JAVA_OPTS (default -XX:+UseParallelGC) and SHOAL_ARGS (extra `server` options, e.g.
-# "--set io-threads=2").
+# "--set io-threads=2"). Both sides run without persistence (Redis: --save '' --appendonly no; Shoal:
+# save= appendonly=no), as otherwise only Shoal would snapshot every 60 s under the write load.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N=${N:-1000000}
@@ -65,7 +66,7 @@ for port in "${shoal_ports[@]}"; do
   mkdir -p "$work/shoal-$port"
   # shellcheck disable=SC2086
   "$JAVA" $java_extra ${SHOAL_JAVA_OPTS:--XX:+UseParallelGC} -jar "$root/shoal-cli/target/shoal.jar" server --cluster \
-    --port "$port" --dir "$work/shoal-$port" $SHOAL_ARGS > "$work/shoal-$port.log" 2>&1 &
+    --port "$port" --dir "$work/shoal-$port" --set save= --set appendonly=no $SHOAL_ARGS > "$work/shoal-$port.log" 2>&1 &
   pids+=($!)
 done
 echo "== starting $NODES Redis nodes ($REDIS_BASE..)"
