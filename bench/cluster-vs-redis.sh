@@ -6,6 +6,7 @@
 #   bench/cluster-vs-redis.sh               # defaults: -c 50 -n 1000000 -r 1000000, no replicas
 #   REPLICAS=1 bench/cluster-vs-redis.sh    # 3 masters + 3 replicas on both sides (--cluster-replicas 1)
 #   N=200000 bench/cluster-vs-redis.sh      # a shorter run
+#   WARMUP=0 bench/cluster-vs-redis.sh      # no unrecorded warm-up pass (default 200000 SET+GET each)
 #
 # Shoal runs on the newest JDK under /usr/lib/jvm (as the ./shoal launcher picks it; JAVA overrides),
 # with SHOAL_JAVA_OPTS (default -XX:+UseParallelGC) and SHOAL_ARGS (extra `server` options, e.g.
@@ -19,6 +20,7 @@ KEYSPACE=${KEYSPACE:-1000000}
 SHOAL_BASE=${SHOAL_BASE:-7400}
 REDIS_BASE=${REDIS_BASE:-7500}
 REPLICAS=${REPLICAS:-0}
+WARMUP=${WARMUP:-200000}
 NODES=$((3 * (REPLICAS + 1)))
 SHOAL_ARGS=${SHOAL_ARGS:-}
 work=$(mktemp -d /tmp/shoal-bench.XXXXXX)
@@ -101,6 +103,14 @@ bench() {
   redis-benchmark "$@" -t set,get -c "$CLIENTS" -n "$N" -r "$KEYSPACE" --csv 2>/dev/null \
     | awk -F'","' '/"SET"/{s=$2} /"GET"/{g=$2} END{gsub(/"/,"",s); gsub(/"/,"",g); print s, g}'
 }
+
+# Warm-up (not printed): the JIT of six JVMs on two cores otherwise lands in the first test (SET).
+if [ "$WARMUP" -gt 0 ]; then
+  for port in "$REDIS_BASE" "$SHOAL_BASE"; do
+    redis-benchmark -p "$port" --cluster -t set,get -c "$CLIENTS" -n "$WARMUP" -r "$KEYSPACE" -q > /dev/null 2>&1 || true
+  done
+  redis-benchmark -p "$((SHOAL_BASE + 1000))" -t set,get -c "$CLIENTS" -n "$WARMUP" -r "$KEYSPACE" -q > /dev/null 2>&1 || true
+fi
 
 printf "\n%s masters, %s replicas each\n" 3 "$REPLICAS"
 printf "%-28s %12s %12s\n" "run" "SET rps" "GET rps"
