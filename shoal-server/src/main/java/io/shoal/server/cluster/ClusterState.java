@@ -157,6 +157,25 @@ public final class ClusterState {
   }
 
   /** The slots a node owns, in order. */
+  /** The slots of every node that serves some, in one pass over the slot table. */
+  public synchronized java.util.Map<NodeId, BitSet> slotsByOwner() {
+    java.util.Map<NodeId, BitSet> result = new java.util.HashMap<>();
+    NodeId last = null;
+    BitSet lastSlots = null;
+    for (int slot = 0; slot < owners.length; slot++) {
+      NodeId owner = owners[slot];
+      if (owner == null) {
+        continue;
+      }
+      if (owner != last) {
+        last = owner;
+        lastSlots = result.computeIfAbsent(owner, ignored -> new BitSet(KeySlot.SLOT_COUNT));
+      }
+      lastSlots.set(slot);
+    }
+    return result;
+  }
+
   public synchronized BitSet slotsOf(NodeId id) {
     BitSet slots = new BitSet(KeySlot.SLOT_COUNT);
     for (int slot = 0; slot < owners.length; slot++) {

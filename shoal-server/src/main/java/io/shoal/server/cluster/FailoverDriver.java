@@ -14,6 +14,7 @@ import io.shoal.server.command.server.ClientCommand;
 import io.shoal.server.command.server.ClientPause;
 import io.shoal.server.replication.DurableWrites;
 import io.shoal.server.resp.ShoalError;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -92,13 +93,15 @@ final class FailoverDriver implements FailoverActions {
     ClusterState state = module.state();
     Map<NodeId, FailoverView.MasterView> masters = new HashMap<>();
     Map<NodeId, FailoverView.ReplicaView> replicas = new HashMap<>();
+    // One pass over the 16384 slots for all masters: this view is built on every failover tick.
+    Map<NodeId, BitSet> slotsByOwner = state.slotsByOwner();
     for (KnownNode node : state.nodes()) {
       if (node.isReplica()) {
         replicas.put(node.id(), new FailoverView.ReplicaView(node.id(), node.masterId(), node.replOffset(),
             node.failed()));
       } else {
         masters.put(node.id(), new FailoverView.MasterView(node.id(), node.configEpoch(), node.failed(),
-            state.slotsOf(node.id())));
+            slotsByOwner.getOrDefault(node.id(), new BitSet())));
       }
     }
     KnownNode me = state.myself();

@@ -7,35 +7,46 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * One pooled connection from the proxy to a node's client port. Requests are queued and written
- * by the connection's own event loop, which also records the order in which replies are owed, so
- * replies always meet the request they answer however many proxy clients share the link.
+ * One connection from the proxy to a node's client port, owned by one event loop: the proxy
+ * clients of that loop share it, and everything about it (queueing requests, writing them, reading
+ * replies) happens on that loop, so it needs no lock and no task hand-over per command. Requests
+ * queued while the loop handles a batch of reads are written with one write and one flush (a
+ * pipeline to the owner); replies meet their requests in the order they were queued.
  */
 final class NodeLink {
   private static final int PENDING_MAX = 100_000;
 
-  private record Request(byte[] bytes, CompletableFuture<byte[]> reply) {}
+  /** Who gets the reply to one request; called on the link's loop. */
+  interface Receiver {
+    /** The reply, a buffer the receiver now owns (and must release). */
+    void reply(ByteBuf reply);
 
+    void failed(Throwable cause);
+  }
+
+  private final EventLoop loop;
+  private final String endpoint;
   private final ChannelFuture connected;
-  private final ArrayDeque<Request> pending = new ArrayDeque<>();
-  private final ArrayDeque<CompletableFuture<byte[]>> inFlight = new ArrayDeque<>();
-  private volatile boolean closed;
-  private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+  private final ArrayDeque<Receiver> inFlight = new ArrayDeque<>();
+  // Requests not written yet: filled while the loop reads, written once per loop iteration.
+  private ByteBuf out;
+  private boolean flushQueued;
+  private boolean closed;
 
-  NodeLink(EventLoopGroup group, String host, int port) {
-    Bootstrap bootstrap = new Bootstrap().group(group)
+  NodeLink(EventLoop loop, String host, int port) {
+    this.loop = loop;
+    this.endpoint = host + ":" + port;
+    Bootstrap bootstrap = new Bootstrap().group(loop)
         .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<SocketChannel>() {
@@ -47,75 +58,82 @@ final class NodeLink {
     connected = bootstrap.connect(host, port);
     connected.addListener(future -> {
       if (!future.isSuccess()) {
-        failAll(new IllegalStateException("cannot connect to " + host + ":" + port));
+        failAll(new IllegalStateException("cannot connect to " + endpoint));
       } else {
         connected.channel().closeFuture().addListener(closedFuture -> failAll(
-            new IllegalStateException("connection to " + host + ":" + port + " closed")));
-        drain();
+            new IllegalStateException("connection to " + endpoint + " closed")));
+        flush();
       }
     });
   }
 
+  /** False once the connection failed or closed: the proxy then opens a new one. Loop only. */
   boolean usable() {
     return !closed;
   }
 
-  CompletableFuture<byte[]> send(byte[] request) {
-    CompletableFuture<byte[]> reply = new CompletableFuture<>();
-    synchronized (this) {
-      if (closed || pending.size() >= PENDING_MAX) {
-        reply.completeExceptionally(new IllegalStateException("link closed or full"));
-        return reply;
-      }
-      pending.add(new Request(request, reply));
+  /** Queues {@code length} request bytes of {@code source} from {@code index}. Loop only. */
+  void send(ByteBuf source, int index, int length, Receiver receiver) {
+    if (!admit(receiver)) {
+      return;
     }
-    if (connected.isSuccess() && drainScheduled.compareAndSet(false, true)) {
-      // One drain task writes and flushes every request queued meanwhile: a pipeline of
-      // requests costs one task and one flush, not one each.
-      connected.channel().eventLoop().execute(this::drain);
-    }
-    return reply;
+    buffer(length).writeBytes(source, index, length);
   }
 
-  private void drain() {
-    drainScheduled.set(false);
-    Channel channel = connected.channel();
-    boolean wrote = false;
-    while (true) {
-      Request next;
-      synchronized (this) {
-        next = pending.poll();
-        if (next == null) {
-          break;
-        }
-        inFlight.add(next.reply());
-      }
-      channel.write(channel.alloc().buffer(next.bytes().length).writeBytes(next.bytes()));
-      wrote = true;
+  /** Queues an encoded request. Loop only. */
+  void send(byte[] request, Receiver receiver) {
+    if (!admit(receiver)) {
+      return;
     }
-    if (wrote) {
-      channel.flush();
+    buffer(request.length).writeBytes(request);
+  }
+
+  private boolean admit(Receiver receiver) {
+    if (closed || inFlight.size() >= PENDING_MAX) {
+      receiver.failed(new IllegalStateException("link to " + endpoint + " closed or full"));
+      return false;
     }
+    inFlight.add(receiver);
+    if (!flushQueued) {
+      // Behind the reads of this loop iteration: every request they queue leaves in one write.
+      flushQueued = true;
+      loop.execute(this::flush);
+    }
+    return true;
+  }
+
+  private ByteBuf buffer(int length) {
+    if (out == null) {
+      out = connected.channel().alloc().buffer(Math.max(256, length));
+    }
+    return out;
+  }
+
+  private void flush() {
+    flushQueued = false;
+    if (out == null || !connected.isSuccess()) {
+      return; // not connected yet: the connect listener flushes
+    }
+    ByteBuf requests = out;
+    out = null;
+    connected.channel().writeAndFlush(requests, connected.channel().voidPromise());
   }
 
   private void failAll(Throwable cause) {
-    List<CompletableFuture<byte[]>> failed = new java.util.ArrayList<>();
-    synchronized (this) {
-      closed = true;
-      failed.addAll(inFlight);
-      inFlight.clear();
-      for (Request request : pending) {
-        failed.add(request.reply());
-      }
-      pending.clear();
+    closed = true;
+    if (out != null) {
+      out.release();
+      out = null;
     }
-    for (CompletableFuture<byte[]> future : failed) {
-      future.completeExceptionally(cause);
+    Receiver receiver;
+    while ((receiver = inFlight.poll()) != null) {
+      receiver.failed(cause);
     }
   }
 
   void close() {
-    connected.channel().close();
+    Channel channel = connected.channel();
+    channel.close();
   }
 
   private final class ReplyDecoder extends ByteToMessageDecoder {
@@ -126,14 +144,13 @@ final class NodeLink {
         if (end < 0) {
           return;
         }
-        byte[] reply = new byte[end - in.readerIndex()];
-        in.readBytes(reply);
-        CompletableFuture<byte[]> future;
-        synchronized (NodeLink.this) {
-          future = inFlight.poll();
-        }
-        if (future != null) {
-          future.complete(reply);
+        // A slice, not a copy: the reply goes to the client as the bytes the owner sent.
+        ByteBuf reply = in.readRetainedSlice(end - in.readerIndex());
+        Receiver receiver = inFlight.poll();
+        if (receiver != null) {
+          receiver.reply(reply);
+        } else {
+          reply.release();
         }
       }
     }
@@ -143,9 +160,5 @@ final class NodeLink {
       failAll(cause);
       context.close();
     }
-  }
-
-  static String text(byte[] reply) {
-    return new String(reply, StandardCharsets.UTF_8);
   }
 }

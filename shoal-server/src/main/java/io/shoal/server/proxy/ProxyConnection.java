@@ -1,8 +1,11 @@
 package io.shoal.server.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.shoal.server.cluster.ClusterState;
 import io.shoal.server.cluster.KnownNode;
 import io.shoal.server.cluster.RedirectGate;
@@ -10,13 +13,15 @@ import io.shoal.server.command.CommandSpec;
 import io.shoal.server.resp.RequestParser;
 import io.shoal.server.slot.KeySlot;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * One client of the proxy port. Requests are routed by the slot of their keys, replies are written
@@ -27,6 +32,11 @@ import java.util.concurrent.CompletableFuture;
  * order (MSET is then atomic per slot only, as with Redis Cluster clients); DEL, EXISTS, UNLINK
  * and TOUCH add up their counts. Any other command with keys in several slots is refused.
  * Connection-state commands that would change a shared link are refused too.
+ *
+ * <p>Everything runs on the connection's event loop, which also owns the links it forwards over:
+ * a request is copied as received into its owner's link (written once per loop iteration with the
+ * other requests queued meanwhile), and a reply is a slice of what the owner sent, written to the
+ * client when every reply owed before it has been written.
  */
 final class ProxyConnection extends ChannelInboundHandlerAdapter {
   static final int REDIRECTS_MAX = 3;
@@ -36,13 +46,31 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private static final Set<String> REFUSED = Set.of("multi", "exec", "discard", "watch", "unwatch", "subscribe",
       "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "monitor", "sync", "psync",
       "replicaof", "slaveof", "client", "blpop", "brpop", "blmove", "bzpopmin", "bzpopmax", "xread", "xreadgroup");
+  private static final byte[] ASKING = RespScanner.encode(new byte[][] {"ASKING".getBytes(StandardCharsets.US_ASCII)});
+  private static final NodeLink.Receiver IGNORED = new NodeLink.Receiver() {
+    @Override
+    public void reply(ByteBuf reply) {
+      reply.release();
+    }
+
+    @Override
+    public void failed(Throwable cause) {}
+  };
 
   private final ProxyServer proxy;
   private final RequestParser parser;
+  private final ArrayDeque<Owed> owed = new ArrayDeque<>();
+  private final Runnable flushTask = this::flushNow;
   private ByteBuf buffer;
-  private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
   private ChannelHandlerContext context;
-  private boolean flushScheduled;
+  private EventLoop loop;
+  private Map<String, NodeLink> links;
+  // The link of each owner in the routing last seen, so the common case builds no endpoint string.
+  private ClusterState.Routing routingSeen;
+  private final IdentityHashMap<KnownNode, NodeLink> ownerLinks = new IdentityHashMap<>();
+  private boolean flushQueued;
+  private boolean closeWhenDone;
+  private boolean inactive;
 
   ProxyConnection(ProxyServer proxy) {
     this.proxy = proxy;
@@ -52,14 +80,23 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.context = ctx;
+    this.loop = ctx.channel().eventLoop();
+    this.links = proxy.linksOf(loop);
     this.buffer = ctx.alloc().buffer();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    inactive = true;
     if (buffer != null) {
       buffer.release();
       buffer = null;
+    }
+    Owed next;
+    while ((next = owed.poll()) != null) {
+      if (next.reply != null) {
+        next.reply.release();
+      }
     }
   }
 
@@ -67,45 +104,41 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object message) {
     ByteBuf in = (ByteBuf) message;
     try {
+      if (closeWhenDone || inactive) {
+        return; // after QUIT or a protocol error nothing more is read
+      }
       buffer.writeBytes(in);
     } finally {
       in.release();
     }
     try {
-      byte[][] args;
-      while ((args = parser.next(buffer)) != null) {
+      while (true) {
+        boolean fresh = !parser.inProgress();
+        int start = buffer.readerIndex();
+        byte[][] args = parser.next(buffer);
+        if (args == null) {
+          break;
+        }
         if (args.length > 0) {
-          respond(route(args));
+          // The request as received, when all of it is still in the buffer and it is RESP.
+          boolean raw = fresh && buffer.getByte(start) == '*';
+          route(args, start, raw ? buffer.readerIndex() - start : -1);
+          if (closeWhenDone) {
+            break;
+          }
         }
       }
       buffer.discardSomeReadBytes();
     } catch (RuntimeException e) {
-      respond(CompletableFuture.completedFuture(error("ERR Protocol error: " + e.getMessage())));
-      tail.whenComplete((v, t) -> ctx.close());
+      immediate(error("ERR Protocol error: " + e.getMessage()));
+      closeWhenDone = true;
+      drain();
     }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ctx.close();
-  }
-
-  private void respond(CompletableFuture<byte[]> reply) {
-    tail = tail.thenCombine(reply.exceptionally(t -> error("ERR proxy: " + rootMessage(t))), (ignored, bytes) -> {
-      // Replies are written by tasks on the connection's loop, in the order the chain completes,
-      // and one flush task, queued behind them, covers every reply written before it runs.
-      context.executor().execute(() -> {
-        context.write(context.alloc().buffer(bytes.length).writeBytes(bytes));
-        if (!flushScheduled) {
-          flushScheduled = true;
-          context.executor().execute(() -> {
-            flushScheduled = false;
-            context.flush();
-          });
-        }
-      });
-      return null;
-    });
   }
 
   private static String rootMessage(Throwable t) {
@@ -119,25 +152,171 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     return ("-" + text.replace('\r', ' ').replace('\n', ' ') + "\r\n").getBytes(StandardCharsets.UTF_8);
   }
 
+  // ---- Replies, in request order -----------------------------------------------------------------
+
+  /** A reply known at once, in line behind those still owed. */
+  private void immediate(byte[] reply) {
+    Owed slot = new Owed(null);
+    owed.add(slot);
+    slot.done(Unpooled.wrappedBuffer(reply));
+  }
+
+  /** Writes every reply at the head of the line that has arrived; one flush per loop iteration. */
+  private void drain() {
+    Owed head;
+    boolean wrote = false;
+    while ((head = owed.peek()) != null && head.reply != null) {
+      owed.poll();
+      if (inactive) {
+        head.reply.release();
+      } else {
+        context.write(head.reply, context.voidPromise());
+        wrote = true;
+      }
+      head.reply = null;
+    }
+    if (inactive) {
+      return;
+    }
+    if (closeWhenDone && owed.isEmpty()) {
+      context.flush();
+      context.close();
+      return;
+    }
+    if (wrote && !flushQueued) {
+      flushQueued = true;
+      loop.execute(flushTask);
+    }
+  }
+
+  private void flushNow() {
+    flushQueued = false;
+    if (!inactive) {
+      context.flush();
+    }
+  }
+
+  /** A command sent to an owner: follows MOVED and ASK, then hands the final reply on. */
+  private abstract class Forwarded implements NodeLink.Receiver {
+    final byte[][] args;
+    int redirects;
+
+    Forwarded(byte[][] args) {
+      this.args = args;
+    }
+
+    @Override
+    public void reply(ByteBuf reply) {
+      int length = reply.readableBytes();
+      if (redirects < REDIRECTS_MAX && length > 5 && reply.getByte(reply.readerIndex()) == '-' && !inactive) {
+        String text = reply.toString(reply.readerIndex() + 1, length - 3, StandardCharsets.UTF_8);
+        if (text.startsWith("MOVED ")) {
+          reply.release();
+          redirects++;
+          link(text.substring(text.lastIndexOf(' ') + 1)).send(RespScanner.encode(args), this);
+          return;
+        }
+        if (text.startsWith("ASK ")) {
+          reply.release();
+          redirects = REDIRECTS_MAX;
+          NodeLink target = link(text.substring(text.lastIndexOf(' ') + 1));
+          target.send(ASKING, IGNORED);
+          target.send(RespScanner.encode(args), this);
+          return;
+        }
+      }
+      done(reply);
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      done(Unpooled.wrappedBuffer(error("ERR proxy: " + rootMessage(cause))));
+    }
+
+    abstract void done(ByteBuf reply);
+  }
+
+  /** One place in the line of replies owed to the client. */
+  private final class Owed extends Forwarded {
+    ByteBuf reply;
+
+    Owed(byte[][] args) {
+      super(args);
+    }
+
+    @Override
+    void done(ByteBuf value) {
+      reply = value;
+      drain();
+    }
+  }
+
+  /** The per-slot parts of a split command, merged into one reply once all have answered. */
+  private final class Gather {
+    final Owed slot;
+    final byte[][] replies;
+    final Function<byte[][], byte[]> merge;
+    int remaining;
+
+    Gather(Owed slot, int parts, Function<byte[][], byte[]> merge) {
+      this.slot = slot;
+      this.replies = new byte[parts][];
+      this.remaining = parts;
+      this.merge = merge;
+    }
+  }
+
+  private final class Part extends Forwarded {
+    final Gather gather;
+    final int index;
+
+    Part(Gather gather, int index, byte[][] args) {
+      super(args);
+      this.gather = gather;
+      this.index = index;
+    }
+
+    @Override
+    void done(ByteBuf reply) {
+      gather.replies[index] = ByteBufUtil.getBytes(reply);
+      reply.release();
+      if (--gather.remaining == 0) {
+        gather.slot.done(Unpooled.wrappedBuffer(gather.merge.apply(gather.replies)));
+      }
+    }
+  }
+
   // ---- Routing -----------------------------------------------------------------------------------
 
-  private CompletableFuture<byte[]> route(byte[][] args) {
-    String name = new String(args[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+  private NodeLink link(String endpoint) {
+    return ProxyServer.link(links, loop, endpoint);
+  }
+
+  /** Routes one request; {@code rawLength} is the length of its bytes in the buffer at {@code rawIndex}, or -1. */
+  private void route(byte[][] args, int rawIndex, int rawLength) {
+    CommandSpec spec = proxy.server().commands().lookup(args[0]);
+    String name = spec != null ? spec.name() : new String(args[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
     if (REFUSED.contains(name)) {
-      return done(error("ERR '" + name.toUpperCase(Locale.ROOT)
+      immediate(error("ERR '" + name.toUpperCase(Locale.ROOT)
           + "' is not supported on the proxy port; use a cluster client on the client port"));
+      return;
     }
     if (name.equals("hello") && args.length > 1 && !new String(args[1], StandardCharsets.UTF_8).equals("2")) {
-      return done(error("NOPROTO the proxy port speaks RESP2 only"));
+      immediate(error("NOPROTO the proxy port speaks RESP2 only"));
+      return;
     }
     if (name.equals("quit")) {
-      context.channel().eventLoop().execute(() -> tail.whenComplete((v, t) -> context.close()));
-      return done("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+      immediate("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+      closeWhenDone = true;
+      drain();
+      return;
     }
-    CommandSpec spec = proxy.server().commands().lookup(args[0]);
     int[] positions = spec == null ? knownKeyPositions(name, args) : spec.keyPositions(args);
     if (positions.length == 0) {
-      return forward(myEndpoint(), args, 0);
+      Owed slot = new Owed(args);
+      owed.add(slot);
+      send(link(myEndpoint()), args, rawIndex, rawLength, slot);
+      return;
     }
     int slot = -1;
     boolean cross = false;
@@ -151,18 +330,32 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       }
     }
     if (!cross) {
-      return toOwner(slot, args);
+      Owed owedReply = new Owed(args);
+      owed.add(owedReply);
+      toOwner(slot, args, rawIndex, rawLength, owedReply);
+      return;
     }
     if (name.equals("mget")) {
-      return mget(args);
+      split(args, 1, ProxyConnection::mergeMget);
+    } else if (name.equals("mset")) {
+      if (args.length % 2 == 0) {
+        immediate(error("ERR wrong number of arguments for 'mset' command"));
+      } else {
+        split(args, 2, ProxyConnection::mergeMset);
+      }
+    } else if (SUMMED.contains(name)) {
+      split(args, 1, ProxyConnection::mergeSum);
+    } else {
+      immediate(CROSSSLOT.getBytes(StandardCharsets.UTF_8));
     }
-    if (name.equals("mset")) {
-      return mset(args);
+  }
+
+  private void send(NodeLink link, byte[][] args, int rawIndex, int rawLength, Forwarded receiver) {
+    if (rawLength > 0) {
+      link.send(buffer, rawIndex, rawLength, receiver);
+    } else {
+      link.send(RespScanner.encode(args), receiver);
     }
-    if (SUMMED.contains(name)) {
-      return summed(args);
-    }
-    return done(CROSSSLOT.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Key positions of the splittable commands, for a node built before they are registered. */
@@ -178,43 +371,45 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     return positions;
   }
 
-  private static CompletableFuture<byte[]> done(byte[] reply) {
-    return CompletableFuture.completedFuture(reply);
-  }
-
   private String myEndpoint() {
     return proxy.module().state().myself().endpoint();
   }
 
-  private CompletableFuture<byte[]> toOwner(int slot, byte[][] args) {
+  private void toOwner(int slot, byte[][] args, int rawIndex, int rawLength, Forwarded receiver) {
     ClusterState.Routing routing = proxy.module().state().routing();
     if (!routing.ok()) {
-      return done(error(RedirectGate.DOWN));
+      receiver.done(Unpooled.wrappedBuffer(error(RedirectGate.DOWN)));
+      return;
     }
     KnownNode owner = routing.owners()[slot];
     if (owner == null) {
-      return done(error(RedirectGate.UNBOUND));
+      receiver.done(Unpooled.wrappedBuffer(error(RedirectGate.UNBOUND)));
+      return;
     }
-    return forward(owner.endpoint(), args, 0);
+    if (routing != routingSeen) {
+      routingSeen = routing;
+      ownerLinks.clear();
+    }
+    NodeLink link = ownerLinks.get(owner);
+    if (link == null || !link.usable()) {
+      link = link(owner.endpoint());
+      ownerLinks.put(owner, link);
+    }
+    send(link, args, rawIndex, rawLength, receiver);
   }
 
-  private CompletableFuture<byte[]> forward(String endpoint, byte[][] args, int redirects) {
-    int clientIndex = context.channel().hashCode();
-    return proxy.link(endpoint, clientIndex).send(RespScanner.encode(args)).thenCompose(reply -> {
-      if (redirects < REDIRECTS_MAX && reply.length > 5 && reply[0] == '-') {
-        String text = new String(reply, 1, reply.length - 3, StandardCharsets.UTF_8);
-        if (text.startsWith("MOVED ")) {
-          return forward(text.substring(text.lastIndexOf(' ') + 1), args, redirects + 1);
-        }
-        if (text.startsWith("ASK ")) {
-          String target = text.substring(text.lastIndexOf(' ') + 1);
-          NodeLink link = proxy.link(target, clientIndex);
-          link.send(RespScanner.encode(new byte[][] {"ASKING".getBytes(StandardCharsets.US_ASCII)}));
-          return link.send(RespScanner.encode(args));
-        }
-      }
-      return CompletableFuture.completedFuture(reply);
-    });
+  /** Sends one part per slot (arguments {@code width} at a time) and merges their replies. */
+  private void split(byte[][] args, int width, Merge merge) {
+    Map<Integer, List<Integer>> groups = bySlot(args, width);
+    Owed slot = new Owed(null);
+    owed.add(slot);
+    List<List<Integer>> order = new ArrayList<>(groups.values());
+    Gather gather = new Gather(slot, groups.size(), replies -> merge.apply(args, order, replies));
+    int index = 0;
+    for (Map.Entry<Integer, List<Integer>> group : groups.entrySet()) {
+      byte[][] sub = subcommand(args, group.getValue(), width);
+      toOwner(group.getKey(), sub, 0, -1, new Part(gather, index++, sub));
+    }
   }
 
   /** Groups argument indexes (each with {@code width} arguments) by slot, keeping their order. */
@@ -238,71 +433,49 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     return sub;
   }
 
-  private CompletableFuture<byte[]> mget(byte[][] args) {
-    Map<Integer, List<Integer>> groups = bySlot(args, 1);
-    List<CompletableFuture<byte[]>> parts = new ArrayList<>();
-    List<List<Integer>> order = new ArrayList<>();
-    for (Map.Entry<Integer, List<Integer>> group : groups.entrySet()) {
-      parts.add(toOwner(group.getKey(), subcommand(args, group.getValue(), 1)));
-      order.add(group.getValue());
-    }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-      byte[][] values = new byte[args.length][];
-      for (int p = 0; p < parts.size(); p++) {
-        byte[] reply = parts.get(p).join();
-        List<byte[]> elements = RespScanner.elements(reply);
-        if (elements == null) {
-          return reply;
-        }
-        List<Integer> indexes = order.get(p);
-        for (int i = 0; i < indexes.size(); i++) {
-          values[indexes.get(i)] = elements.get(i);
-        }
-      }
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      out.writeBytes(("*" + (args.length - 1) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      for (int i = 1; i < args.length; i++) {
-        out.writeBytes(values[i]);
-      }
-      return out.toByteArray();
-    });
+  /** How the replies of a split command's parts become its reply. */
+  private interface Merge {
+    byte[] apply(byte[][] args, List<List<Integer>> order, byte[][] replies);
   }
 
-  private CompletableFuture<byte[]> mset(byte[][] args) {
-    if (args.length % 2 == 0) {
-      return done(error("ERR wrong number of arguments for 'mset' command"));
-    }
-    List<CompletableFuture<byte[]>> parts = new ArrayList<>();
-    for (Map.Entry<Integer, List<Integer>> group : bySlot(args, 2).entrySet()) {
-      parts.add(toOwner(group.getKey(), subcommand(args, group.getValue(), 2)));
-    }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-      for (CompletableFuture<byte[]> part : parts) {
-        byte[] reply = part.join();
-        if (reply[0] == '-') {
-          return reply;
-        }
+  private static byte[] mergeMget(byte[][] args, List<List<Integer>> order, byte[][] replies) {
+    byte[][] values = new byte[args.length][];
+    for (int p = 0; p < replies.length; p++) {
+      List<byte[]> elements = RespScanner.elements(replies[p]);
+      if (elements == null) {
+        return replies[p];
       }
-      return "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
-    });
+      List<Integer> indexes = order.get(p);
+      for (int i = 0; i < indexes.size(); i++) {
+        values[indexes.get(i)] = elements.get(i);
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(("*" + (args.length - 1) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    for (int i = 1; i < args.length; i++) {
+      out.writeBytes(values[i]);
+    }
+    return out.toByteArray();
   }
 
-  private CompletableFuture<byte[]> summed(byte[][] args) {
-    List<CompletableFuture<byte[]>> parts = new ArrayList<>();
-    for (Map.Entry<Integer, List<Integer>> group : bySlot(args, 1).entrySet()) {
-      parts.add(toOwner(group.getKey(), subcommand(args, group.getValue(), 1)));
-    }
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-      long total = 0;
-      for (CompletableFuture<byte[]> part : parts) {
-        byte[] reply = part.join();
-        Long count = RespScanner.integer(reply);
-        if (count == null) {
-          return reply;
-        }
-        total += count;
+  private static byte[] mergeMset(byte[][] args, List<List<Integer>> order, byte[][] replies) {
+    for (byte[] reply : replies) {
+      if (reply[0] == '-') {
+        return reply;
       }
-      return (":" + total + "\r\n").getBytes(StandardCharsets.US_ASCII);
-    });
+    }
+    return "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] mergeSum(byte[][] args, List<List<Integer>> order, byte[][] replies) {
+    long total = 0;
+    for (byte[] reply : replies) {
+      Long count = RespScanner.integer(reply);
+      if (count == null) {
+        return reply;
+      }
+      total += count;
+    }
+    return (":" + total + "\r\n").getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -10,7 +10,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.cluster.ClusterModule;
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,15 +21,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * of a Cassandra coordinator. Each command goes to the owner of its key's slot over a pooled
  * connection and the owner's reply comes back unchanged; MGET, MSET, DEL, EXISTS, UNLINK and
  * TOUCH across slots are split per slot and merged (see {@link ProxyConnection}).
+ *
+ * <p>Each event loop has its own link to each node, shared by the proxy clients of that loop: a
+ * client's commands, the requests to the owners and their replies never change threads.
  */
 public final class ProxyServer {
-  static final int LINKS_PER_NODE = 4;
 
   private final ShoalServer server;
   private final ClusterModule module;
   private final String host;
   private final int port;
-  private final Map<String, NodeLink[]> links = new ConcurrentHashMap<>();
+  private final Map<EventLoop, Map<String, NodeLink>> links = new ConcurrentHashMap<>();
   private Channel channel;
 
   public ProxyServer(ShoalServer server, ClusterModule module, String host, int port) {
@@ -60,13 +64,7 @@ public final class ProxyServer {
     if (channel != null) {
       channel.close().syncUninterruptibly();
     }
-    for (NodeLink[] pool : links.values()) {
-      for (NodeLink link : pool) {
-        if (link != null) {
-          link.close();
-        }
-      }
-    }
+    links.forEach((loop, byEndpoint) -> loop.execute(() -> byEndpoint.values().forEach(NodeLink::close)));
   }
 
   ShoalServer server() {
@@ -77,19 +75,19 @@ public final class ProxyServer {
     return module;
   }
 
-  /** The link to a node's client port that this proxy client uses; one per client and node keeps order. */
-  NodeLink link(String endpoint, int clientIndex) {
-    NodeLink[] pool = links.computeIfAbsent(endpoint, ignored -> new NodeLink[LINKS_PER_NODE]);
-    int index = Math.floorMod(clientIndex, LINKS_PER_NODE);
-    synchronized (pool) {
-      NodeLink link = pool[index];
-      if (link == null || !link.usable()) {
-        int colon = endpoint.lastIndexOf(':');
-        link = new NodeLink(server.workers(), endpoint.substring(0, colon),
-            Integer.parseInt(endpoint.substring(colon + 1)));
-        pool[index] = link;
-      }
-      return link;
+  /** The links of one event loop, by node endpoint; used on that loop only. */
+  Map<String, NodeLink> linksOf(EventLoop loop) {
+    return links.computeIfAbsent(loop, ignored -> new HashMap<>());
+  }
+
+  /** The usable link of {@code loop} to {@code endpoint}, opened on first use. On that loop only. */
+  static NodeLink link(Map<String, NodeLink> byEndpoint, EventLoop loop, String endpoint) {
+    NodeLink link = byEndpoint.get(endpoint);
+    if (link == null || !link.usable()) {
+      int colon = endpoint.lastIndexOf(':');
+      link = new NodeLink(loop, endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+      byEndpoint.put(endpoint, link);
     }
+    return link;
   }
 }

@@ -59,7 +59,10 @@ final class MasterLink {
    * not applied yet, so not acknowledged; the stream behind it waits until it has run.
    */
   private long parkedBytes;
-  private final ByteArrayOutputStream unforwarded = new ByteArrayOutputStream();
+  // The stream bytes applied but not yet forwarded to this node's own backlog; reused, so forwarding
+  // allocates nothing per command.
+  private byte[] unforwarded = new byte[512];
+  private int unforwardedLength;
   private volatile long syncStartedMillis;
   private volatile long rdbReceived;
 
@@ -162,9 +165,12 @@ final class MasterLink {
 
   /** Called by the module's sink when the master client's command changes data: forward its bytes now, under its locks. */
   void forwardPending() {
-    if (unforwarded.size() > 0) {
-      module.forward(unforwarded.toByteArray(), client.db());
-      unforwarded.reset();
+    if (unforwardedLength > 0) {
+      module.forward(unforwarded, unforwardedLength, client.db());
+      unforwardedLength = 0;
+      if (unforwarded.length > 1 << 20) {
+        unforwarded = new byte[512];
+      }
     }
   }
 
@@ -407,7 +413,12 @@ final class MasterLink {
     StreamParser.Frame frame;
     while (state == State.CONNECTED && !client.blocked() && (frame = StreamParser.next(input)) != null) {
       int start = input.readerIndex() - frame.length();
-      input.getBytes(start, unforwarded, frame.length());
+      if (unforwardedLength + frame.length() > unforwarded.length) {
+        unforwarded = java.util.Arrays.copyOf(unforwarded, Math.max(unforwardedLength + frame.length(),
+            unforwarded.length * 2));
+      }
+      input.getBytes(start, unforwarded, unforwardedLength, frame.length());
+      unforwardedLength += frame.length();
       processedOffset += frame.length();
       if (frame.args().length > 0) {
         apply(frame.args());
@@ -425,8 +436,8 @@ final class MasterLink {
   }
 
   private void apply(byte[][] args) {
-    String name = new String(args[0], StandardCharsets.US_ASCII);
-    if (name.equalsIgnoreCase("REPLCONF") && args.length >= 2
+    io.shoal.server.command.CommandSpec spec = server.commands().lookup(args[0]);
+    if (spec != null && spec.name().equals("replconf") && args.length >= 2
         && new String(args[1], StandardCharsets.US_ASCII).equalsIgnoreCase("GETACK")) {
       send("REPLCONF", "ACK", Long.toString(appliedOffset()));
       return;
@@ -435,7 +446,7 @@ final class MasterLink {
     try {
       server.dispatcher().dispatch(context, args);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "command from master failed: " + name, e);
+      LOG.log(System.Logger.Level.ERROR, "command from master failed: " + new String(args[0], StandardCharsets.US_ASCII), e);
     } finally {
       client.reply().buffer().clear();
     }

@@ -1,10 +1,10 @@
 package io.shoal.server.replication;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.shoal.server.client.ClientConnection;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,7 +21,8 @@ final class ReplicaFeed {
   private final ClientConnection client;
   private final Channel channel;
   private final long outputLimit;
-  private ByteArrayOutputStream pending = new ByteArrayOutputStream();
+  // Stream bytes not handed to the connection yet; the flush task takes the whole buffer.
+  private ByteBuf pending;
   private boolean flushScheduled;
   private volatile State state = State.WAIT_BGSAVE;
   private volatile int listeningPort;
@@ -41,13 +42,16 @@ final class ReplicaFeed {
     return client;
   }
 
-  /** Appends stream bytes; called under the stream lock, in stream order. */
-  synchronized void write(byte[] bytes) {
+  /** Appends the first {@code length} stream bytes of {@code bytes}; called under the stream lock, in stream order. */
+  synchronized void write(byte[] bytes, int length) {
     if (closed) {
       return;
     }
-    pending.write(bytes, 0, bytes.length);
-    if (outputLimit > 0 && pending.size() + queuedOnSocket() > outputLimit) {
+    if (pending == null) {
+      pending = channel.alloc().buffer(Math.max(4096, length));
+    }
+    pending.writeBytes(bytes, 0, length);
+    if (outputLimit > 0 && pending.readableBytes() + queuedOnSocket() > outputLimit) {
       LOG.log(System.Logger.Level.WARNING, "Client " + client.address() + " scheduled to be closed ASAP for"
           + " overcoming of output buffer limits (replica, " + outputLimit + " bytes)");
       close();
@@ -65,16 +69,16 @@ final class ReplicaFeed {
   }
 
   private void flush() {
-    byte[] bytes;
+    ByteBuf bytes;
     synchronized (this) {
       flushScheduled = false;
-      if (pending.size() == 0 || closed) {
+      if (pending == null || closed) {
         return;
       }
-      bytes = pending.toByteArray();
-      pending = new ByteArrayOutputStream(Math.min(bytes.length, 1 << 20));
+      bytes = pending;
+      pending = null;
     }
-    channel.writeAndFlush(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+    channel.writeAndFlush(bytes, channel.voidPromise());
   }
 
   /** Bytes outside the stream (the PSYNC answer, the snapshot), in order with everything sent. */
@@ -96,7 +100,13 @@ final class ReplicaFeed {
   }
 
   void close() {
-    closed = true;
+    synchronized (this) {
+      closed = true;
+      if (pending != null) {
+        pending.release();
+        pending = null;
+      }
+    }
     client.closing(true);
     channel.close();
   }

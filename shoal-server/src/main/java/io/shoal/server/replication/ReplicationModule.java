@@ -65,6 +65,8 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
   // backlog != null, readable without the stream lock: until a replica first attaches, writes
   // skip the stream entirely (the propagator asks active() before taking any lock).
   private volatile boolean backlogCreated;
+  // Under the stream lock: each write is encoded here, then copied to the backlog and the feeds.
+  private final StreamEncoder encoder = new StreamEncoder();
   private long offset;
   private int lastDb = -1;
   private int streamDb;
@@ -227,7 +229,9 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
         append(StreamParser.encode(new byte[][] {bytes("SELECT"), bytes(Integer.toString(db))}));
         lastDb = db;
       }
-      append(StreamParser.encode(args));
+      encoder.encode(args);
+      append(encoder.bytes(), encoder.length());
+      encoder.trim();
       if (origin != null) {
         origin.writeOffset(offset);
       }
@@ -236,10 +240,15 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
 
   /** Under the stream lock. */
   private void append(byte[] bytes) {
-    backlog.append(bytes, 0, bytes.length);
-    offset += bytes.length;
+    append(bytes, bytes.length);
+  }
+
+  /** Under the stream lock: the first {@code length} bytes of {@code bytes}, which callers may reuse after. */
+  private void append(byte[] bytes, int length) {
+    backlog.append(bytes, 0, length);
+    offset += length;
     for (int i = 0; i < feeds.size(); i++) {
-      feeds.get(i).write(bytes);
+      feeds.get(i).write(bytes, length);
     }
   }
 
@@ -251,10 +260,10 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
   }
 
   /** A replica forwards what it applied from its master, byte for byte. */
-  void forward(byte[] bytes, int dbAfter) {
+  void forward(byte[] bytes, int length, int dbAfter) {
     synchronized (stream) {
       ensureBacklog();
-      append(bytes);
+      append(bytes, length);
       streamDb = dbAfter;
     }
   }
@@ -411,7 +420,8 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
       ensureBacklog();
       if (!legacySync && !replid.equals("?") && history.continues(replid, wanted) && backlog.holds(wanted)) {
         feed.sendLine("+CONTINUE " + history.replid());
-        feed.write(backlog.from(wanted));
+        byte[] missed = backlog.from(wanted);
+        feed.write(missed, missed.length);
         feeds.add(feed);
         feedsByClient.put(client, feed);
         feed.online();

@@ -260,6 +260,28 @@ class ClusterModeTest {
     }
   }
 
+  @Test
+  @Order(5)
+  void proxyKeepsRepliesInOrderForAPipelineAcrossOwners() {
+    // One batch of requests whose keys live on all three nodes, the node's own slots included:
+    // replies come back from different links at different times and must be written in order.
+    try (Jedis plain = new Jedis("127.0.0.1", basePort + 1001, 10_000)) {
+      redis.clients.jedis.Pipeline pipeline = plain.pipelined();
+      for (int i = 0; i < 2_000; i++) {
+        pipeline.set("piped:" + i, "p" + i);
+        pipeline.get("piped:" + i);
+        pipeline.incr("piped-counter:" + (i % 7));
+      }
+      List<Object> replies = pipeline.syncAndReturnAll();
+      long[] counters = new long[7];
+      for (int i = 0; i < 2_000; i++) {
+        assertThat(replies.get(3 * i)).isEqualTo("OK");
+        assertThat(replies.get(3 * i + 1)).isEqualTo("p" + i);
+        assertThat(replies.get(3 * i + 2)).isEqualTo(++counters[i % 7]);
+      }
+    }
+  }
+
   /** MGET and DEL stand-ins, registered on the test nodes only if their families are not built yet. */
   private void registerMultiKeyCommandsIfMissing() {
     for (TestServer node : nodes) {

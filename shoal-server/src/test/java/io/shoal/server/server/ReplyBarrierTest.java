@@ -14,20 +14,16 @@ import redis.clients.jedis.Jedis;
 class ReplyBarrierTest {
 
   /**
-   * Holds each new output of clients named "held" until the test completes the future it hands
-   * out; the flush right after a release goes through, as a real barrier whose condition is met.
+   * Holds the next output of clients named "held" once armed; arming is one-shot, so the flush
+   * that follows a release goes through, as a real barrier whose condition is met.
    */
   private static final class TestBarrier implements ReplyBarrier {
     final LinkedBlockingQueue<CompletableFuture<Boolean>> holds = new LinkedBlockingQueue<>();
-    volatile boolean releasedOnce;
+    final java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
     public CompletableFuture<Boolean> hold(io.shoal.server.client.ClientConnection client) {
-      if (!"held".equals(client.name())) {
-        return null;
-      }
-      if (releasedOnce) {
-        releasedOnce = false;
+      if (!"held".equals(client.name()) || !armed.compareAndSet(true, false)) {
         return null;
       }
       CompletableFuture<Boolean> hold = new CompletableFuture<>();
@@ -36,7 +32,6 @@ class ReplyBarrierTest {
     }
 
     void release(CompletableFuture<Boolean> hold) {
-      releasedOnce = true;
       hold.complete(true);
     }
   }
@@ -46,12 +41,14 @@ class ReplyBarrierTest {
     try (TestServer node = TestServer.start(); Jedis held = node.jedis(); Jedis other = node.jedis()) {
       TestBarrier barrier = new TestBarrier();
       node.server().addReplyBarrier(barrier);
+      barrier.armed.set(true);
       CompletableFuture<String> named = CompletableFuture.supplyAsync(() -> held.clientSetname("held"));
       CompletableFuture<Boolean> first = barrier.holds.poll(10, TimeUnit.SECONDS);
       assertThat(first).as("CLIENT SETNAME's reply is held").isNotNull();
       assertThat(named).isNotDone();
       barrier.release(first);
       assertThat(named.get(10, TimeUnit.SECONDS)).isEqualTo("OK");
+      barrier.armed.set(true);
       CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> held.set("k", "v"));
       // The SET ran (its effect is visible) but its reply waits for its own release.
       CompletableFuture<Boolean> second = barrier.holds.poll(10, TimeUnit.SECONDS);
@@ -68,6 +65,7 @@ class ReplyBarrierTest {
     try (TestServer node = TestServer.start(); Jedis held = node.jedis()) {
       TestBarrier barrier = new TestBarrier();
       node.server().addReplyBarrier(barrier);
+      barrier.armed.set(true);
       CompletableFuture<String> named = CompletableFuture.supplyAsync(() -> held.clientSetname("held"));
       CompletableFuture<Boolean> hold = barrier.holds.poll(10, TimeUnit.SECONDS);
       assertThat(hold).isNotNull();
