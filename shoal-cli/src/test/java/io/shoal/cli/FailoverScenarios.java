@@ -95,7 +95,7 @@ abstract class FailoverScenarios {
           Duration.ofSeconds(30), () -> old.self().map(self -> self.isReplica()
               && self.masterId().equals(successor.id())).orElse(false)
               && ClusterAdmin.info(old.endpoint(), "replication", "master_link_status").equals(Optional.of("up")));
-      cluster.awaitCondition(old + " holds its master's keys", Duration.ofSeconds(20),
+      cluster.awaitCondition(old + " holds its master's keys", Duration.ofSeconds(40),
           () -> dbsize(old.endpoint()) == dbsize(successor.endpoint()) && dbsize(old.endpoint()) > 0);
       cluster.awaitWhole(Duration.ofSeconds(30));
       for (int i = 0; i < 500; i++) {

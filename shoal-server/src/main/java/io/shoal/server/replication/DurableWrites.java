@@ -28,6 +28,13 @@ public final class DurableWrites implements ServerModule {
   private ShoalServer server;
   private ReplicationModule replication;
   private volatile IntSupplier shardReplicas = () -> 0;
+  /**
+   * The most replicas this node has had since it last became a master. A replica that turns into
+   * a master (a failover this node has not heard of yet) leaves the count before this node loses
+   * its slots; counting from the high-water mark keeps such a stale master from acknowledging
+   * writes on its own meanwhile.
+   */
+  private int replicasHighWater;
   private volatile java.util.function.LongSupplier nodeTimeoutMillis = () -> 15_000;
 
   @Override
@@ -50,8 +57,13 @@ public final class DurableWrites implements ServerModule {
   }
 
   /** Replicas that must hold a write besides the master: S/2 for a shard of S members. */
-  public int replicasNeeded() {
-    return (1 + shardReplicas.getAsInt()) / 2;
+  public synchronized int replicasNeeded() {
+    if (replication.isReplica()) {
+      replicasHighWater = 0;
+      return 0;
+    }
+    replicasHighWater = Math.max(replicasHighWater, shardReplicas.getAsInt());
+    return (1 + replicasHighWater) / 2;
   }
 
   private CompletableFuture<Boolean> hold(ClientConnection client) {
