@@ -3,7 +3,6 @@ package io.shoal.server.persistence.aof;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shoal.server.ShoalServer;
-import io.shoal.server.config.Settings;
 import io.shoal.server.testing.RealRedis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,14 +33,7 @@ class AofReplayPropertyTest {
       "z0", "z1", "z2", "tmp0", "tmp1"};
 
   static ShoalServer start(Path dir) throws InterruptedException {
-    Settings values = new Settings();
-    ShoalServer.defineSettings(values);
-    values.initialise("port", "0");
-    values.initialise("dir", dir.toString());
-    values.initialise("save", "");
-    values.initialise("appendonly", "yes");
-    values.initialise("appendfsync", "always");
-    return new ShoalServer(values).start();
+    return AppendOnlyFileTest.start(dir, "appendfsync", "always");
   }
 
   @Test

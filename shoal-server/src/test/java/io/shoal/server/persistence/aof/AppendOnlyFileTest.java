@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 class AppendOnlyFileTest {
-  private static ShoalServer start(Path dir, String... settings) throws InterruptedException {
+  static ShoalServer start(Path dir, String... settings) throws InterruptedException {
     Settings values = new Settings();
     ShoalServer.defineSettings(values);
     values.initialise("port", "0");
