@@ -50,23 +50,29 @@ public final class RequestParser {
   /**
    * Returns the next complete command, an empty array for an empty request (which callers skip),
    * or null when more bytes are needed.
+   *
+   * <p>A heap buffer is read through its backing array: the connection copies each read into one,
+   * because going through {@code ByteBuf.getByte} costs a bounds check and, on JDKs where Netty
+   * does without {@code sun.misc.Unsafe}, a memory-session check per byte of a direct buffer.
    */
   public byte[][] next(ByteBuf in) {
+    byte[] array = in.hasArray() ? in.array() : null;
+    int base = array == null ? 0 : in.arrayOffset();
     if (args == null) {
       if (!in.isReadable()) {
         return null;
       }
-      if (in.getByte(in.readerIndex()) != '*') {
+      if (byteAt(in, array, base, in.readerIndex()) != '*') {
         return inline(in);
       }
-      int lineEnd = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+      int lineEnd = indexOfLf(in, array, base, in.readerIndex(), in.writerIndex());
       if (lineEnd < 0) {
         if (in.readableBytes() > INLINE_MAX_BYTES) {
           throw new ProtocolException("too big mbulk count string");
         }
         return null;
       }
-      long count = parseCount(in, in.readerIndex() + 1, lineEnd, "invalid multibulk length");
+      long count = parseCount(in, array, base, in.readerIndex() + 1, lineEnd, "invalid multibulk length");
       if (count > Integer.MAX_VALUE || (!authenticated && count > UNAUTHENTICATED_MULTIBULK_MAX)) {
         throw new ProtocolException("invalid multibulk length");
       }
@@ -85,18 +91,18 @@ public final class RequestParser {
         if (!in.isReadable()) {
           return null;
         }
-        byte first = in.getByte(in.readerIndex());
+        byte first = byteAt(in, array, base, in.readerIndex());
         if (first != '$') {
           throw new ProtocolException("expected '$', got '" + (char) (first & 0xff) + "'");
         }
-        int lineEnd = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        int lineEnd = indexOfLf(in, array, base, in.readerIndex(), in.writerIndex());
         if (lineEnd < 0) {
           if (in.readableBytes() > INLINE_MAX_BYTES) {
             throw new ProtocolException("too big bulk count string");
           }
           return null;
         }
-        long length = parseCount(in, in.readerIndex() + 1, lineEnd, "invalid bulk length");
+        long length = parseCount(in, array, base, in.readerIndex() + 1, lineEnd, "invalid bulk length");
         long limit = authenticated ? maxBulkBytes : UNAUTHENTICATED_BULK_MAX;
         if (length < 0 || length > limit || length > Integer.MAX_VALUE - 2) {
           throw new ProtocolException("invalid bulk length");
@@ -108,8 +114,13 @@ public final class RequestParser {
         return null;
       }
       byte[] value = new byte[bulkLength];
-      in.readBytes(value);
-      in.skipBytes(2);
+      int from = in.readerIndex();
+      if (array != null) {
+        System.arraycopy(array, base + from, value, 0, bulkLength);
+      } else {
+        in.getBytes(from, value);
+      }
+      in.readerIndex(from + bulkLength + 2);
       if (argsRead == args.length) {
         args = java.util.Arrays.copyOf(args, Math.min(expected, args.length * 2));
       }
@@ -123,9 +134,26 @@ public final class RequestParser {
 
   private int expected;
 
-  private static long parseCount(ByteBuf in, int from, int lineEnd, String error) {
+  private static byte byteAt(ByteBuf in, byte[] array, int base, int index) {
+    return array != null ? array[base + index] : in.getByte(index);
+  }
+
+  /** The index of the first '\n' in [from, to), or -1. */
+  private static int indexOfLf(ByteBuf in, byte[] array, int base, int from, int to) {
+    if (array == null) {
+      return in.indexOf(from, to, (byte) '\n');
+    }
+    for (int i = base + from, end = base + to; i < end; i++) {
+      if (array[i] == '\n') {
+        return i - base;
+      }
+    }
+    return -1;
+  }
+
+  private static long parseCount(ByteBuf in, byte[] array, int base, int from, int lineEnd, String error) {
     int end = lineEnd;
-    if (end > from && in.getByte(end - 1) == '\r') {
+    if (end > from && byteAt(in, array, base, end - 1) == '\r') {
       end--;
     }
     if (end <= from || end - from > 20) {
@@ -134,7 +162,7 @@ public final class RequestParser {
     long value = 0;
     boolean negative = false;
     int index = from;
-    if (in.getByte(index) == '-') {
+    if (byteAt(in, array, base, index) == '-') {
       negative = true;
       index++;
       if (index == end) {
@@ -142,7 +170,7 @@ public final class RequestParser {
       }
     }
     for (; index < end; index++) {
-      int digit = in.getByte(index) - '0';
+      int digit = byteAt(in, array, base, index) - '0';
       if (digit < 0 || digit > 9) {
         throw new ProtocolException(error);
       }

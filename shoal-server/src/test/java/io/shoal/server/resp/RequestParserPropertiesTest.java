@@ -27,8 +27,11 @@ class RequestParserPropertiesTest {
 
   /** What a connection does with the parser: feed chunks, take commands until it needs more. */
   private static List<byte[][]> feed(byte[] input, int chunk) {
+    return feed(input, chunk, Unpooled.buffer());
+  }
+
+  private static List<byte[][]> feed(byte[] input, int chunk, ByteBuf buffer) {
     RequestParser parser = new RequestParser(MAX_BULK);
-    ByteBuf buffer = Unpooled.buffer();
     List<byte[][]> commands = new ArrayList<>();
     int offset = 0;
     try {
@@ -92,6 +95,30 @@ class RequestParserPropertiesTest {
   void damagedCommandsGiveCommandsMoreInputOrAProtocolError(
       @ForAll("damaged") byte[] input, @ForAll @IntRange(min = 1, max = 50) int chunk) {
     assertOnlyCleanOutcomes(input, chunk);
+  }
+
+  /**
+   * The parser reads heap buffers through their backing array and other buffers through the
+   * ByteBuf API: both must see the same commands and the same errors, also when the array is
+   * shared and the buffer starts at an offset into it.
+   */
+  @Property(tries = 500)
+  void arrayAndDirectBuffersParseAlike(@ForAll("damaged") byte[] input, @ForAll @IntRange(min = 1, max = 50) int chunk) {
+    String heap = outcome(input, chunk, Unpooled.wrappedBuffer(new byte[8192], 7, 8000).clear());
+    String direct = outcome(input, chunk, Unpooled.directBuffer(1024));
+    assertThat(heap).isEqualTo(direct);
+  }
+
+  private static String outcome(byte[] input, int chunk, ByteBuf buffer) {
+    try {
+      StringBuilder text = new StringBuilder();
+      for (byte[][] command : feed(input, chunk, buffer)) {
+        text.append(java.util.Arrays.deepToString(command)).append('\n');
+      }
+      return text.toString();
+    } catch (ProtocolException e) {
+      return e.getMessage();
+    }
   }
 
   private static void assertOnlyCleanOutcomes(byte[] input, int chunk) {
