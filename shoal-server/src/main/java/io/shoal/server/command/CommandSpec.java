@@ -34,6 +34,7 @@ public final class CommandSpec {
   private final Map<String, CommandSpec> subcommands;
   private CommandSpec parent;
   private final CommandStats stats = new CommandStats();
+  private final boolean stringsOnly;
 
   private CommandSpec(Builder b) {
     this.name = b.name;
@@ -54,6 +55,7 @@ public final class CommandSpec {
     this.keyFinder = b.keyFinder;
     this.aclCategories = List.copyOf(b.acl);
     this.group = b.group;
+    this.stringsOnly = "string".equals(b.group);
     this.summary = b.summary;
     this.since = b.since;
     this.complexity = b.complexity;
@@ -155,6 +157,14 @@ public final class CommandSpec {
 
   public boolean hasSubcommands() {
     return !subcommands.isEmpty();
+  }
+
+  /**
+   * True for the string commands: what they write is a string (or nothing, or WRONGTYPE), never
+   * a collection changed in place, so the dispatcher has no collection to re-account afterwards.
+   */
+  public boolean writesOnlyStrings() {
+    return stringsOnly;
   }
 
   public boolean arityAccepts(int argc) {

@@ -124,7 +124,7 @@ public final class Dispatcher {
       spec.handler().execute(context);
       // A command that blocked has changed nothing yet: waking WATCH or other waiters would be wrong.
       if (spec.isWrite() && !client.blocked()) {
-        afterWrite(client, args, keyPositions);
+        afterWrite(client, spec, args, keyPositions);
         if (lockEverything(spec)) {
           afterKeylessWrite(client);
         }
@@ -173,18 +173,22 @@ public final class Dispatcher {
     return spec.firstKey() <= 0 && !spec.movableKeys() && spec.isWrite();
   }
 
-  private void afterWrite(ClientConnection client, byte[][] args, int[] keyPositions) {
+  private void afterWrite(ClientConnection client, CommandSpec spec, byte[][] args, int[] keyPositions) {
     if (keyPositions.length == 0) {
       return;
     }
     Database db = server.keyspace().db(client.db());
+    // A string command changed no collection in place: no second lookup of each key.
+    boolean collections = !spec.writesOnlyStrings();
     List<KeyWriteListener> listeners = server.keyWriteListeners();
     for (int position : keyPositions) {
       if (position >= args.length) {
         continue;
       }
       byte[] key = args[position];
-      db.changed(key);
+      if (collections) {
+        db.changed(key);
+      }
       for (int i = 0; i < listeners.size(); i++) {
         listeners.get(i).keyWritten(client.db(), key, client);
       }
