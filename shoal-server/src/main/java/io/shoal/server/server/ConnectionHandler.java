@@ -116,6 +116,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void processInput() {
+    // One clock read per batch of requests, as Redis stamps lastinteraction once per read.
+    long now = server.nowMillis();
     while (input != null && input.isReadable() && !client.blocked() && !client.closing() && !held) {
       byte[][] args;
       try {
@@ -134,7 +136,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (args.length == 0) {
         continue;
       }
-      execute(args);
+      execute(args, now);
     }
     if (input != null && !input.isReadable()) {
       // A small buffer stays for the next read; a large one goes back to the allocator.
@@ -149,9 +151,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     channelContext.channel().config().setAutoRead(!client.blocked() && !held);
   }
 
-  private void execute(byte[][] args) {
+  private void execute(byte[][] args, long now) {
     ensureOutput();
-    client.lastInteraction(server.nowMillis(), args[0]);
+    client.lastInteraction(now, args[0]);
     boolean skipping = client.skipNextReply();
     boolean discard = client.replyMode() != ClientConnection.ReplyMode.ON || skipping;
     ByteBuf real = null;

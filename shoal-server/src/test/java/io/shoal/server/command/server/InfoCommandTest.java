@@ -107,6 +107,34 @@ class InfoCommandTest {
     }
   }
 
+  /**
+   * Counts of a run of calls are published in one go (see CommandContext): a command later in the
+   * same pipeline, and any client once it has the replies, must still see every call before it.
+   */
+  @Test
+  void commandstatsSeeEarlierCallsOfTheSamePipeline() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port());
+        Jedis other = server.jedis()) {
+      socket.setSoTimeout(10_000);
+      String request = "*2\r\n$6\r\nCONFIG\r\n$9\r\nRESETSTAT\r\n"
+          + "*2\r\n$4\r\nECHO\r\n$1\r\na\r\n".repeat(3)
+          + "*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n"
+          + "*2\r\n$4\r\nECHO\r\n$1\r\nb\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      java.io.InputStream in = socket.getInputStream();
+      StringBuilder replies = new StringBuilder();
+      byte[] buffer = new byte[4096];
+      while (!replies.toString().endsWith("$1\r\nb\r\n")) {
+        int read = in.read(buffer);
+        assertThat(read).as("connection closed early: " + replies).isPositive();
+        replies.append(new String(buffer, 0, read, java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      assertThat(replies.toString()).contains("cmdstat_echo:calls=3,");
+      assertThat(other.info("commandstats")).contains("cmdstat_echo:calls=4,").contains("cmdstat_info:calls=1,");
+    }
+  }
+
   @Test
   void instantaneousOpsFollowsLoad() throws Exception {
     try (Jedis jedis = server.jedis()) {
