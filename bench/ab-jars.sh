@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# A/B of two Shoal builds: both jars run side by side and the same redis-benchmark runs alternate
+# between them, so both see the same background load. Prints, per test, the median throughput and
+# the median server CPU time per request (utime+stime from /proc, less sensitive to other load
+# than throughput). Run it under the benchmark lock on a shared machine.
+#
+#   cp shoal-cli/target/shoal.jar /tmp/before.jar   # ... change, rebuild ...
+#   flock /tmp/shoal-bench.lock bench/ab-jars.sh /tmp/before.jar shoal-cli/target/shoal.jar
+#
+# Environment: TESTS (redis-benchmark -t list, default set,get,incr), N (requests per run,
+# 300000), P (pipeline, 16), ROUNDS (5), PORT_A (31392), PORT_B (31393), JAVA (newest JDK under
+# /usr/lib/jvm), JAVA_OPTS (default -XX:+UseParallelGC; the Unsafe option is added as ./shoal does).
+set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: $0 A.jar B.jar" >&2; exit 1; }
+newest_java() {
+  local best="" best_version=0
+  for home in /usr/lib/jvm/*; do
+    [ -x "$home/bin/java" ] || continue
+    local version
+    version=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+    if [ -n "$version" ] && [ "$version" -gt "$best_version" ]; then best="$home/bin/java"; best_version=$version; fi
+  done
+  echo "${best:-java}"
+}
+JAVA="${JAVA:-$(newest_java)}"
+version=$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+extra=""
+if [ "${version:-17}" -ge 22 ]; then extra="--enable-native-access=ALL-UNNAMED"; fi
+if [ "${version:-17}" -ge 23 ]; then extra="$extra --sun-misc-unsafe-memory-access=allow"; fi
+tests="${TESTS:-set,get,incr}"; n="${N:-300000}"; P="${P:-16}"; rounds="${ROUNDS:-5}"
+port_a="${PORT_A:-31392}"; port_b="${PORT_B:-31393}"
+work="$(mktemp -d)"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+# shellcheck disable=SC2086
+"$JAVA" $extra ${JAVA_OPTS:--XX:+UseParallelGC} -jar "$1" server --port "$port_a" --dir "$work/a" >"$work/a.log" 2>&1 &
+pids+=($!); pid_a=$!
+# shellcheck disable=SC2086
+"$JAVA" $extra ${JAVA_OPTS:--XX:+UseParallelGC} -jar "$2" server --port "$port_b" --dir "$work/b" >"$work/b.log" 2>&1 &
+pids+=($!); pid_b=$!
+for port in $port_a $port_b; do
+  deadline=$((SECONDS + 120))
+  until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; do
+    [ $SECONDS -lt $deadline ] || { echo "no node on $port" >&2; exit 1; }
+    sleep 0.2
+  done
+  redis-benchmark -p "$port" -c 50 -n 400000 -r 1000000 -P "$P" -t "$tests" -q >/dev/null  # JIT warm-up
+done
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+for _ in $(seq "$rounds"); do
+  for t in ${tests//,/ }; do
+    for side in a b; do
+      if [ $side = a ]; then port=$port_a; pid=$pid_a; else port=$port_b; pid=$pid_b; fi
+      before=$(ticks "$pid")
+      rps=$(redis-benchmark -p "$port" -c 50 -n "$n" -r 1000000 -P "$P" -t "$t" --csv | grep -v '^"test"' | cut -d, -f2 | tr -d '"')
+      after=$(ticks "$pid")
+      # clock ticks are 1/100 s: CPU microseconds per request
+      echo "$t $side $rps $(awk -v a="$before" -v b="$after" -v n="$n" 'BEGIN { printf "%.3f", (b - a) * 10000 / n }')"
+    done
+  done
+done >"$work/runs"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "A=$1 B=$2; redis-benchmark -c 50 -n $n -r 1000000 -P $P, $rounds rounds, medians"
+echo
+echo "| test | A ops/s | B ops/s | B/A | A CPU us/req | B CPU us/req |"
+echo "|---|---|---|---|---|---|"
+for t in ${tests//,/ }; do
+  a=$(awk -v t="$t" '$1 == t && $2 == "a" { print $3 }' "$work/runs" | median)
+  b=$(awk -v t="$t" '$1 == t && $2 == "b" { print $3 }' "$work/runs" | median)
+  ca=$(awk -v t="$t" '$1 == t && $2 == "a" { print $4 }' "$work/runs" | median)
+  cb=$(awk -v t="$t" '$1 == t && $2 == "b" { print $4 }' "$work/runs" | median)
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$(echo "$t" | tr a-z A-Z)" "${a%.*}" "${b%.*}" \
+    "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b / a }')" "$ca" "$cb"
+done
