@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 /**
@@ -60,6 +61,8 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
   private final Map<ClientConnection, ReplicaFeed> handshakes = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
   private final List<Runnable> roleListeners = new CopyOnWriteArrayList<>();
+  // A GETACK for the waits of durable mode is queued behind the current event-loop iteration.
+  private final AtomicBoolean getAckQueued = new AtomicBoolean();
   private ShoalServer server;
   private ReplicationBacklog backlog;
   // backlog != null, readable without the stream lock: until a replica first attaches, writes
@@ -658,15 +661,23 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
    * Replicas are asked to acknowledge at once (REPLCONF GETACK in the stream).
    */
   public CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis) {
-    return awaitAcks(target, replicas, timeoutMillis, true);
+    return awaitAcks(target, replicas, timeoutMillis, true, null);
   }
 
   /**
-   * As {@link #awaitAcks(long, int, long)}; {@code askNow} false relies on the acknowledgement a
-   * replica sends after every read it applied, instead of adding a GETACK to the stream (durable
-   * mode waits on every write and would double the stream with them).
+   * As {@link #awaitAcks(long, int, long)}, but the replicas are asked once for all the waits of
+   * an event-loop iteration: {@code loop} (the waiting connection's event loop; null: ask now)
+   * appends one GETACK behind them once it has handled its reads. Durable mode waits on every
+   * write, and a GETACK per write would double the stream and the replicas' acknowledgements;
+   * Redis's WAIT likewise asks once per event-loop turn.
    */
-  public CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis, boolean askNow) {
+  public CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis,
+      java.util.concurrent.Executor loop) {
+    return awaitAcks(target, replicas, timeoutMillis, false, loop);
+  }
+
+  private CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis, boolean askNow,
+      java.util.concurrent.Executor loop) {
     int now = countAcked(target);
     if (now >= replicas) {
       return CompletableFuture.completedFuture(now);
@@ -679,11 +690,11 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
       waiters.remove(waiter);
       return future;
     }
-    if (masterHost == null && askNow) {
-      synchronized (stream) {
-        if (backlog != null && !feeds.isEmpty()) {
-          append(GETACK);
-        }
+    if (masterHost == null) {
+      if (askNow || loop == null) {
+        askForAcks();
+      } else if (getAckQueued.compareAndSet(false, true)) {
+        loop.execute(this::askForQueuedAcks);
       }
     }
     if (timeoutMillis > 0 && cron != null) {
@@ -694,6 +705,28 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
       }, timeoutMillis, TimeUnit.MILLISECONDS);
     }
     return future;
+  }
+
+  /** Appends a GETACK to the stream: every replica acknowledges what it applied up to it. */
+  private void askForAcks() {
+    synchronized (stream) {
+      if (backlog != null && !feeds.isEmpty()) {
+        append(GETACK);
+      }
+    }
+  }
+
+  /**
+   * The queued GETACK: the flag is cleared before the GETACK is appended, so a wait that found it
+   * set is behind a GETACK still to come, which follows the wait's offset.
+   */
+  private void askForQueuedAcks() {
+    synchronized (stream) {
+      getAckQueued.set(false);
+      if (backlog != null && !feeds.isEmpty()) {
+        append(GETACK);
+      }
+    }
   }
 
   /** The offset at the end of the last write this client made (0 when none was replicated). */
