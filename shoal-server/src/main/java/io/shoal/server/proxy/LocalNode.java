@@ -114,6 +114,9 @@ final class LocalNode {
 
   /** The reply of the parked command, written when the pause ended. */
   private void sent(java.util.function.Consumer<Reply> writer) {
+    if (closed) {
+      return; // as the client port does: a parked command of a client that left never runs
+    }
     ByteBuf out = replies();
     int start = out.writerIndex();
     reply.redirect(out);
@@ -123,7 +126,7 @@ final class LocalNode {
       reply.redirect(null);
     }
     NodeLink.Receiver receiver = parked;
-    if (receiver == null || closed) {
+    if (receiver == null) {
       out.readerIndex(out.writerIndex());
       return;
     }
