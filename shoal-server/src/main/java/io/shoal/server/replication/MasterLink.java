@@ -29,8 +29,9 @@ import java.util.Deque;
  * applied through the dispatcher as the master client (replies discarded, gates bypassed) and
  * acknowledged with {@code REPLCONF ACK} once a second and when the master asks ({@code REPLCONF
  * GETACK}), as Redis replicas do. The GETACKs of one read are answered with one ACK after the read
- * is applied: a master in durable mode asks once per event-loop iteration in which it holds replies,
- * so acknowledging per request would cost it a command per read of the stream for nothing.
+ * is applied. A master in durable mode asks behind the writes whose replies it holds; an
+ * asynchronous one only for WAIT, so acknowledging every read would cost it a command per read of
+ * the stream for nothing.
  *
  * <p>Everything runs on the link's event loop. A new link is made for every connection attempt;
  * what survives a lost link (replid, offset, selected database) lives in the module.

@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 /**
@@ -61,8 +60,8 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
   private final Map<ClientConnection, ReplicaFeed> handshakes = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
   private final List<Runnable> roleListeners = new CopyOnWriteArrayList<>();
-  // A GETACK for the waits of durable mode is queued behind the current event-loop iteration.
-  private final AtomicBoolean getAckQueued = new AtomicBoolean();
+  // Under the stream lock: the stream offset just after the last GETACK appended.
+  private long lastGetAckEnd;
   private ShoalServer server;
   private ReplicationBacklog backlog;
   // backlog != null, readable without the stream lock: until a replica first attaches, writes
@@ -661,23 +660,20 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
    * Replicas are asked to acknowledge at once (REPLCONF GETACK in the stream).
    */
   public CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis) {
-    return awaitAcks(target, replicas, timeoutMillis, true, null);
+    return awaitAcks(target, replicas, timeoutMillis, true);
   }
 
   /**
-   * As {@link #awaitAcks(long, int, long)}, but the replicas are asked once for all the waits of
-   * an event-loop iteration: {@code loop} (the waiting connection's event loop; null: ask now)
-   * appends one GETACK behind them once it has handled its reads. Durable mode waits on every
-   * write, and a GETACK per write would double the stream and the replicas' acknowledgements;
-   * Redis's WAIT likewise asks once per event-loop turn.
+   * As {@link #awaitAcks(long, int, long)}, but the replicas are asked only if no GETACK follows
+   * {@code target} in the stream yet: durable mode waits on every write, and the writes of one
+   * pipelined batch then share one GETACK (the one behind the last of them) instead of adding one
+   * each to the stream.
    */
-  public CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis,
-      java.util.concurrent.Executor loop) {
-    return awaitAcks(target, replicas, timeoutMillis, false, loop);
+  public CompletableFuture<Integer> awaitAcksSharingAsk(long target, int replicas, long timeoutMillis) {
+    return awaitAcks(target, replicas, timeoutMillis, false);
   }
 
-  private CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis, boolean askNow,
-      java.util.concurrent.Executor loop) {
+  private CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis, boolean askAlways) {
     int now = countAcked(target);
     if (now >= replicas) {
       return CompletableFuture.completedFuture(now);
@@ -691,11 +687,7 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
       return future;
     }
     if (masterHost == null) {
-      if (askNow || loop == null) {
-        askForAcks();
-      } else if (getAckQueued.compareAndSet(false, true)) {
-        loop.execute(this::askForQueuedAcks);
-      }
+      askForAcks(askAlways ? Long.MAX_VALUE : target);
     }
     if (timeoutMillis > 0 && cron != null) {
       cron.schedule(() -> {
@@ -707,25 +699,18 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
     return future;
   }
 
-  /** Appends a GETACK to the stream: every replica acknowledges what it applied up to it. */
-  private void askForAcks() {
-    synchronized (stream) {
-      if (backlog != null && !feeds.isEmpty()) {
-        append(GETACK);
-      }
-    }
-  }
-
   /**
-   * The queued GETACK: the flag is cleared before the GETACK is appended, so a wait that found it
-   * set is behind a GETACK still to come, which follows the wait's offset.
+   * Appends a GETACK to the stream, unless one already follows {@code target}: every replica
+   * acknowledges what it applied up to it.
    */
-  private void askForQueuedAcks() {
+  private void askForAcks(long target) {
     synchronized (stream) {
-      getAckQueued.set(false);
-      if (backlog != null && !feeds.isEmpty()) {
-        append(GETACK);
+      // A mark beyond the offset is from another history (this node resynchronised since): stale.
+      if ((lastGetAckEnd >= target && lastGetAckEnd <= offset) || backlog == null || feeds.isEmpty()) {
+        return;
       }
+      append(GETACK);
+      lastGetAckEnd = offset;
     }
   }
 
