@@ -63,8 +63,22 @@ final class RespScanner {
     return -1;
   }
 
+  /** The decimal number in {@code [from, to)}, read in place (it is on every bulk reply's header line). */
   private static long number(ByteBuf in, int from, int to) {
-    return Long.parseLong(in.toString(from, to - from, StandardCharsets.US_ASCII));
+    boolean negative = from < to && in.getByte(from) == '-';
+    int i = negative ? from + 1 : from;
+    if (i >= to || to - i > 18) {
+      return Long.parseLong(in.toString(from, to - from, StandardCharsets.US_ASCII)); // throws as before
+    }
+    long value = 0;
+    for (; i < to; i++) {
+      int digit = in.getByte(i) - '0';
+      if (digit < 0 || digit > 9) {
+        throw new NumberFormatException("For input string: \"" + in.toString(from, to - from, StandardCharsets.US_ASCII) + "\"");
+      }
+      value = value * 10 + digit;
+    }
+    return negative ? -value : value;
   }
 
   /** The elements of a complete array reply, each as its own bytes; null if it is not an array. */

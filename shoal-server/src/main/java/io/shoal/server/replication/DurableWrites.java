@@ -14,8 +14,8 @@ import java.util.function.IntSupplier;
  *
  * <p>A shard of S members (the master and its replicas) acknowledges a write when A = S/2 + 1 of
  * them have it: the master and S/2 replicas. The write's reply is held by a reply barrier until
- * that many replicas acknowledged the write's replication offset (replicas acknowledge after every
- * read they applied); if they do not within the node timeout the connection is closed without the
+ * that many replicas acknowledged the write's replication offset (the master asks them with a
+ * {@code REPLCONF GETACK} behind the write, shared by the writes of a pipelined batch); if they do not within the node timeout the connection is closed without the
  * reply, so the client cannot take the write as done. A master that has not heard from enough
  * replicas within the node timeout refuses writes up front, as {@code min-replicas-to-write} does,
  * so a master cut off from its shard stops accepting writes. The other half of the guarantee is in
@@ -76,7 +76,7 @@ public final class DurableWrites implements ServerModule {
       client.durableOffset(target);
       return null;
     }
-    return replication.awaitAcks(target, needed, nodeTimeoutMillis.getAsLong(), false).thenApply(count -> {
+    return replication.awaitAcksSharingAsk(target, needed, nodeTimeoutMillis.getAsLong()).thenApply(count -> {
       if (count >= needed) {
         client.durableOffset(target);
         return true;

@@ -27,7 +27,11 @@ import java.util.Deque;
  * handshake (AUTH, PING, REPLCONF listening-port, REPLCONF capa eof capa psync2, PSYNC), the
  * snapshot of a full resync ({@code $len} or diskless {@code $EOF:mark}), then the command stream,
  * applied through the dispatcher as the master client (replies discarded, gates bypassed) and
- * acknowledged with {@code REPLCONF ACK} after every read that applied something.
+ * acknowledged with {@code REPLCONF ACK} once a second and when the master asks ({@code REPLCONF
+ * GETACK}), as Redis replicas do. The GETACKs of one read are answered with one ACK after the read
+ * is applied. A master in durable mode asks behind the writes whose replies it holds; an
+ * asynchronous one only for WAIT, so acknowledging every read would cost it a command per read of
+ * the stream for nothing.
  *
  * <p>Everything runs on the link's event loop. A new link is made for every connection attempt;
  * what survives a lost link (replid, offset, selected database) lives in the module.
@@ -63,6 +67,8 @@ final class MasterLink {
   // allocates nothing per command.
   private byte[] unforwarded = new byte[512];
   private int unforwardedLength;
+  // A GETACK was read: acknowledge once the read it came in is applied.
+  private boolean ackRequested;
   private volatile long syncStartedMillis;
   private volatile long rdbReceived;
 
@@ -398,18 +404,17 @@ final class MasterLink {
       return;
     }
     parkedBytes = 0;
+    ackRequested = true; // a master in durable mode waits for the parked command
     try {
       applyStream();
     } catch (RuntimeException | java.io.IOException e) {
       LOG.log(System.Logger.Level.WARNING, "replication link to " + host + ":" + port + " failed: " + e, e);
       channel.close();
     }
-    send("REPLCONF", "ACK", Long.toString(appliedOffset()));
   }
 
-  /** Applies every complete command in the input, then acknowledges once. */
+  /** Applies every complete command in the input, then acknowledges once if the master asked. */
   private void applyStream() throws java.io.IOException {
-    long before = processedOffset;
     StreamParser.Frame frame;
     while (state == State.CONNECTED && !client.blocked() && (frame = StreamParser.next(input)) != null) {
       int start = input.readerIndex() - frame.length();
@@ -430,7 +435,8 @@ final class MasterLink {
         forwardPending();
       }
     }
-    if (processedOffset != before && state == State.CONNECTED) {
+    if (ackRequested && state == State.CONNECTED) {
+      ackRequested = false;
       send("REPLCONF", "ACK", Long.toString(appliedOffset()));
     }
   }
@@ -439,7 +445,7 @@ final class MasterLink {
     io.shoal.server.command.CommandSpec spec = server.commands().lookup(args[0]);
     if (spec != null && spec.name().equals("replconf") && args.length >= 2
         && new String(args[1], StandardCharsets.US_ASCII).equalsIgnoreCase("GETACK")) {
-      send("REPLCONF", "ACK", Long.toString(appliedOffset()));
+      ackRequested = true;
       return;
     }
     client.lastInteraction(server.nowMillis(), args[0]);

@@ -60,6 +60,8 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
   private final Map<ClientConnection, ReplicaFeed> handshakes = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
   private final List<Runnable> roleListeners = new CopyOnWriteArrayList<>();
+  // Under the stream lock: the stream offset just after the last GETACK appended.
+  private long lastGetAckEnd;
   private ShoalServer server;
   private ReplicationBacklog backlog;
   // backlog != null, readable without the stream lock: until a replica first attaches, writes
@@ -662,11 +664,16 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
   }
 
   /**
-   * As {@link #awaitAcks(long, int, long)}; {@code askNow} false relies on the acknowledgement a
-   * replica sends after every read it applied, instead of adding a GETACK to the stream (durable
-   * mode waits on every write and would double the stream with them).
+   * As {@link #awaitAcks(long, int, long)}, but the replicas are asked only if no GETACK follows
+   * {@code target} in the stream yet: durable mode waits on every write, and the writes of one
+   * pipelined batch then share one GETACK (the one behind the last of them) instead of adding one
+   * each to the stream.
    */
-  public CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis, boolean askNow) {
+  public CompletableFuture<Integer> awaitAcksSharingAsk(long target, int replicas, long timeoutMillis) {
+    return awaitAcks(target, replicas, timeoutMillis, false);
+  }
+
+  private CompletableFuture<Integer> awaitAcks(long target, int replicas, long timeoutMillis, boolean askAlways) {
     int now = countAcked(target);
     if (now >= replicas) {
       return CompletableFuture.completedFuture(now);
@@ -679,12 +686,8 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
       waiters.remove(waiter);
       return future;
     }
-    if (masterHost == null && askNow) {
-      synchronized (stream) {
-        if (backlog != null && !feeds.isEmpty()) {
-          append(GETACK);
-        }
-      }
+    if (masterHost == null) {
+      askForAcks(askAlways ? Long.MAX_VALUE : target);
     }
     if (timeoutMillis > 0 && cron != null) {
       cron.schedule(() -> {
@@ -694,6 +697,21 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
       }, timeoutMillis, TimeUnit.MILLISECONDS);
     }
     return future;
+  }
+
+  /**
+   * Appends a GETACK to the stream, unless one already follows {@code target}: every replica
+   * acknowledges what it applied up to it.
+   */
+  private void askForAcks(long target) {
+    synchronized (stream) {
+      // A mark beyond the offset is from another history (this node resynchronised since): stale.
+      if ((lastGetAckEnd >= target && lastGetAckEnd <= offset) || backlog == null || feeds.isEmpty()) {
+        return;
+      }
+      append(GETACK);
+      lastGetAckEnd = offset;
+    }
   }
 
   /** The offset at the end of the last write this client made (0 when none was replicated). */

@@ -282,6 +282,34 @@ class ClusterModeTest {
     }
   }
 
+  @Test
+  @Order(5)
+  void proxyRunsItsOwnSlotsInProcessInOrderThroughAClientPause() {
+    // The proxy runs the commands of its own node's slots in process: a write parked by CLIENT
+    // PAUSE must hold back the client's next command, and answer once the pause ends.
+    TestServer node = nodes.get(0);
+    ClusterModule module = node.server().module(ClusterModule.class);
+    String key = null;
+    for (int i = 0; key == null; i++) {
+      if (module.state().routing().mine(io.shoal.server.slot.KeySlot.of(("paused:" + i).getBytes()))) {
+        key = "paused:" + i;
+      }
+    }
+    try (Jedis admin = node.jedis(); Jedis plain = new Jedis("127.0.0.1", basePort + 1000, 10_000)) {
+      assertThat(plain.set(key, "before")).isEqualTo("OK");
+      assertThat(admin.clientPause(400, redis.clients.jedis.args.ClientPauseMode.WRITE)).isEqualTo("OK");
+      long started = System.nanoTime();
+      redis.clients.jedis.Pipeline pipeline = plain.pipelined();
+      pipeline.set(key, "after");
+      pipeline.get(key);
+      pipeline.get(key + "-other");
+      assertThat(pipeline.syncAndReturnAll()).containsExactly("OK", "after", null);
+      assertThat((System.nanoTime() - started) / 1_000_000).as("the write waited for the pause")
+          .isGreaterThanOrEqualTo(250L);
+      assertThat(plain.get(key)).isEqualTo("after");
+    }
+  }
+
   /** MGET and DEL stand-ins, registered on the test nodes only if their families are not built yet. */
   private void registerMultiKeyCommandsIfMissing() {
     for (TestServer node : nodes) {

@@ -30,6 +30,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterReplicasTest {
   private static final int NODES = 6;
+  private static final int PROXY_OFFSET = 1000;
   private final List<TestServer> nodes = new ArrayList<>();
   private int basePort;
   private String createOutput;
@@ -41,7 +42,7 @@ class ClusterReplicasTest {
     for (int i = 0; i < NODES; i++) {
       TestServer node = TestServer.start("port", Integer.toString(basePort + i), "dir",
           Files.createTempDirectory("shoal-replicas").toString(), "cluster-enabled", "yes",
-          "cluster-node-timeout", "3000", "cluster-proxy-port", "-1");
+          "cluster-node-timeout", "3000", "cluster-proxy-port", Integer.toString(basePort + i + PROXY_OFFSET));
       nodes.add(node);
       args.add("127.0.0.1:" + (basePort + i));
     }
@@ -70,7 +71,7 @@ class ClusterReplicasTest {
       int base = 30_000 + ThreadLocalRandom.current().nextInt(9_000);
       boolean free = true;
       for (int i = 0; i < NODES && free; i++) {
-        free = isFree(base + i) && isFree(base + i + 10_000);
+        free = isFree(base + i) && isFree(base + i + 10_000) && isFree(base + i + PROXY_OFFSET);
       }
       if (free) {
         return base;
@@ -311,6 +312,40 @@ class ClusterReplicasTest {
         assertThat((System.nanoTime() - started) / 1_000_000).as("held for about the node timeout")
             .isBetween(2_500L, 9_000L);
       } finally {
+        admin.configSet("cluster-durable", "no");
+      }
+    }
+  }
+
+  @Test
+  void durableModeHoldsAWriteThatTheProxyRunsInProcess() throws Exception {
+    // The master's proxy runs writes to its own slots in process: the reply barrier of durable
+    // mode must hold them as it holds the client port's.
+    TestServer replica = aReplica();
+    TestServer master = masterOf(replica);
+    String key = null;
+    for (int i = 0; key == null; i++) {
+      if (master.server().module(ClusterModule.class).state().routing().mine(KeySlot.of(("p" + i).getBytes()))) {
+        key = "p" + i;
+      }
+    }
+    try (Jedis admin = master.jedis(); Jedis onReplica = replica.jedis();
+        Jedis viaProxy = new Jedis("127.0.0.1", master.port() + PROXY_OFFSET, 10_000)) {
+      onReplica.clientUnpause(); // another test may have left it paused
+      admin.configSet("cluster-durable", "yes");
+      try {
+        assertThat(viaProxy.set(key, "acked")).isEqualTo("OK");
+        assertThat(onReplica.readonly()).isEqualTo("OK");
+        assertThat(onReplica.get(key)).as("acknowledged, so the replica already has it").isEqualTo("acked");
+        onReplica.clientPause(4_500);
+        String finalKey = key;
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> viaProxy.set(finalKey, "unacked"))
+            .isInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
+        assertThat((System.nanoTime() - started) / 1_000_000).as("held for about the node timeout")
+            .isBetween(2_500L, 9_000L);
+      } finally {
+        onReplica.clientUnpause();
         admin.configSet("cluster-durable", "no");
       }
     }
