@@ -68,6 +68,11 @@ final class LocalNode {
     execute(args, receiver);
   }
 
+  /** Whether this proxy client has logged in (AUTH or HELLO ... AUTH on this connection). */
+  boolean authenticated() {
+    return client.authenticated();
+  }
+
   private boolean waiting() {
     return held || parked != null || client.blocked() || !queued.isEmpty();
   }

@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -34,6 +35,18 @@ final class NodeLink {
     void failed(Throwable cause);
   }
 
+  private static final byte[] AUTH = "AUTH".getBytes(StandardCharsets.US_ASCII);
+  /** For requests whose reply nobody needs (AUTH of the link, ASKING). */
+  static final Receiver IGNORED = new Receiver() {
+    @Override
+    public void reply(ByteBuf reply) {
+      reply.release();
+    }
+
+    @Override
+    public void failed(Throwable cause) {}
+  };
+
   private final EventLoop loop;
   private final String endpoint;
   private final ChannelFuture connected;
@@ -43,7 +56,12 @@ final class NodeLink {
   private boolean flushQueued;
   private boolean closed;
 
-  NodeLink(EventLoop loop, String host, int port) {
+  /**
+   * Opens the link; with a {@code password} its first request is AUTH, so a node with
+   * {@code requirepass} serves the clients sharing the link. A failed AUTH is not fatal: the node
+   * then answers each request with its own NOAUTH error, which the client sees.
+   */
+  NodeLink(EventLoop loop, String host, int port, String password) {
     this.loop = loop;
     this.endpoint = host + ":" + port;
     Bootstrap bootstrap = new Bootstrap().group(loop)
@@ -65,6 +83,9 @@ final class NodeLink {
         flush();
       }
     });
+    if (!password.isEmpty()) {
+      send(RespScanner.encode(new byte[][] {AUTH, password.getBytes(StandardCharsets.UTF_8)}), IGNORED);
+    }
   }
 
   /** False once the connection failed or closed: the proxy then opens a new one. Loop only. */

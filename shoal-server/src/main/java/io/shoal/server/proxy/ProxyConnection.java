@@ -32,7 +32,9 @@ import java.util.function.Function;
  * <p>Multi-key commands across slots: MGET and MSET are split by slot and merged in argument
  * order (MSET is then atomic per slot only, as with Redis Cluster clients); DEL, EXISTS, UNLINK
  * and TOUCH add up their counts. Any other command with keys in several slots is refused.
- * Connection-state commands that would change a shared link are refused too.
+ * Commands about the connection itself (AUTH, HELLO, RESET, SELECT, READONLY) run on the client's own
+ * in-process connection, so no client changes a link others share; MULTI, SUBSCRIBE, CLIENT and
+ * the blocking commands, which would, are refused.
  *
  * <p>A command whose slot this node owns runs in this process ({@link LocalNode}), not over a link
  * to its own client port.
@@ -53,15 +55,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "monitor", "sync", "psync",
       "replicaof", "slaveof", "client", "blpop", "brpop", "blmove", "bzpopmin", "bzpopmax", "xread", "xreadgroup");
   private static final byte[] ASKING = RespScanner.encode(new byte[][] {"ASKING".getBytes(StandardCharsets.US_ASCII)});
-  private static final NodeLink.Receiver IGNORED = new NodeLink.Receiver() {
-    @Override
-    public void reply(ByteBuf reply) {
-      reply.release();
-    }
-
-    @Override
-    public void failed(Throwable cause) {}
-  };
+  // What each client has for itself: never sent over a link other clients share.
+  private static final Set<String> CONNECTION_STATE = Set.of("auth", "hello", "reset", "select", "readonly",
+      "readwrite");
 
   private final ProxyServer proxy;
   private final RequestParser parser;
@@ -261,7 +257,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
           reply.release();
           redirects = REDIRECTS_MAX;
           NodeLink target = link(text.substring(text.lastIndexOf(' ') + 1));
-          target.send(ASKING, IGNORED);
+          target.send(ASKING, NodeLink.IGNORED);
           target.send(RespScanner.encode(args), this);
           return;
         }
@@ -330,7 +326,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   // ---- Routing -----------------------------------------------------------------------------------
 
   private NodeLink link(String endpoint) {
-    return ProxyServer.link(links, loop, endpoint);
+    return proxy.link(links, loop, endpoint);
   }
 
   /** Routes one request; {@code rawLength} is the length of its bytes in the buffer at {@code rawIndex}, or -1. */
@@ -350,6 +346,16 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       immediate("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
       closeWhenDone = true;
       drain();
+      return;
+    }
+    if (CONNECTION_STATE.contains(name) || !authenticated()) {
+      // Until the client has logged in, everything runs on its own in-process connection, in
+      // order: the node answers NOAUTH as the client port does, and once an AUTH there succeeded
+      // a key of another node gets MOVED, which the reply follows over the links (logged in as
+      // this node).
+      Owed owedReply = new Owed(args);
+      owed.add(owedReply);
+      local().run(args, owedReply);
       return;
     }
     int[] positions = spec == null ? knownKeyPositions(name, args) : spec.keyPositions(args);
@@ -412,6 +418,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     return positions;
   }
 
+  private LocalNode local() {
+    if (local == null) {
+      local = new LocalNode(proxy.server(), context.channel());
+    }
+    return local;
+  }
+
+  private boolean authenticated() {
+    return proxy.server().core().requirepass.text().isEmpty() || (local != null && local.authenticated());
+  }
+
   private String myEndpoint() {
     return proxy.module().state().myself().endpoint();
   }
@@ -432,10 +449,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (mayRunHere && owner.id().equals(routing.myId())) {
-      if (local == null) {
-        local = new LocalNode(proxy.server(), context.channel());
-      }
-      local.run(args, receiver);
+      local().run(args, receiver);
       return;
     }
     if (routing != routingSeen) {

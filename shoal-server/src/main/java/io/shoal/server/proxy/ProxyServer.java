@@ -9,6 +9,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.shoal.server.ShoalServer;
+import io.shoal.server.config.Setting;
 import io.shoal.server.cluster.ClusterModule;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
@@ -80,12 +81,24 @@ public final class ProxyServer {
     return links.computeIfAbsent(loop, ignored -> new HashMap<>());
   }
 
+  /**
+   * The password the links log in with: {@code masterauth} when set (Redis's setting for the
+   * password of the other nodes), else this node's own {@code requirepass}, which a cluster's nodes
+   * share as redis-cli --cluster expects.
+   */
+  String linkPassword() {
+    Setting masterauth = server.settings().find("masterauth");
+    String password = masterauth == null ? "" : masterauth.text();
+    return password.isEmpty() ? server.core().requirepass.text() : password;
+  }
+
   /** The usable link of {@code loop} to {@code endpoint}, opened on first use. On that loop only. */
-  static NodeLink link(Map<String, NodeLink> byEndpoint, EventLoop loop, String endpoint) {
+  NodeLink link(Map<String, NodeLink> byEndpoint, EventLoop loop, String endpoint) {
     NodeLink link = byEndpoint.get(endpoint);
     if (link == null || !link.usable()) {
       int colon = endpoint.lastIndexOf(':');
-      link = new NodeLink(loop, endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+      link = new NodeLink(loop, endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)),
+          linkPassword());
       byEndpoint.put(endpoint, link);
     }
     return link;

@@ -310,6 +310,62 @@ class ClusterModeTest {
     }
   }
 
+  @Test
+  @Order(6)
+  void proxyWithRequirepassServesOnlyClientsThatLoggedIn() throws Exception {
+    // The proxy shares its links to the nodes between its clients: one client's AUTH must not
+    // log the others in, and the links themselves log in with the cluster's password.
+    String password = "proxy-s3cret";
+    try {
+      for (TestServer node : nodes) {
+        try (Jedis admin = node.jedis()) {
+          admin.configSet("requirepass", password);
+          admin.auth(password);
+          // The links opened before the password existed would stay logged in: drop them.
+          admin.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
+              redis.clients.jedis.args.ClientType.NORMAL).skipMe(redis.clients.jedis.params.ClientKillParams.SkipMe.YES));
+        }
+      }
+      awaitTrue("a logged-in proxy client reaches every node", () -> {
+        try (Jedis client = new Jedis("127.0.0.1", basePort + 1000, 10_000)) {
+          client.auth(password);
+          for (int i = 0; i < 60; i++) {
+            client.set("auth:" + i, "a" + i);
+          }
+          return true;
+        }
+      });
+      try (Jedis anonymous = new Jedis("127.0.0.1", basePort + 1000, 10_000);
+           Jedis wrong = new Jedis("127.0.0.1", basePort + 1000, 10_000);
+           Jedis user = new Jedis("127.0.0.1", basePort + 1000, 10_000)) {
+        assertThatThrownBy(() -> anonymous.get("auth:1")).hasMessageStartingWith("NOAUTH");
+        assertThatThrownBy(() -> wrong.auth("not-it")).hasMessageStartingWith("WRONGPASS");
+        assertThatThrownBy(() -> wrong.get("auth:1")).hasMessageStartingWith("NOAUTH");
+        assertThat(user.auth(password)).isEqualTo("OK");
+        for (int i = 0; i < 300; i++) {
+          assertThat(user.set("auth:" + i, "b" + i)).isEqualTo("OK");
+        }
+        for (int i = 0; i < 300; i++) {
+          assertThat(user.get("auth:" + i)).isEqualTo("b" + i);
+        }
+        for (int i = 0; i < 300; i += 37) {
+          int key = i;
+          assertThatThrownBy(() -> anonymous.get("auth:" + key)).as("key auth:%d", key).hasMessageStartingWith("NOAUTH");
+        }
+        assertThat(user.ping()).isEqualTo("PONG");
+        assertThat(user.sendCommand(redis.clients.jedis.Protocol.Command.RESET)).isNotNull();
+        assertThatThrownBy(() -> user.get("auth:1")).hasMessageStartingWith("NOAUTH");
+      }
+    } finally {
+      for (TestServer node : nodes) {
+        try (Jedis admin = node.jedis()) {
+          admin.auth(password);
+          admin.configSet("requirepass", "");
+        }
+      }
+    }
+  }
+
   /** MGET and DEL stand-ins, registered on the test nodes only if their families are not built yet. */
   private void registerMultiKeyCommandsIfMissing() {
     for (TestServer node : nodes) {
