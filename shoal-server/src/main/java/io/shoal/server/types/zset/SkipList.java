@@ -35,6 +35,14 @@ public final class SkipList {
     Node backward;
     Node next0;
     Node next1;
+    /**
+     * The scores of next0 and next1 (+infinity for none), kept beside the links so that a search
+     * decides not to follow a link without loading the node it points to: of the nodes a search
+     * would touch at levels 0 and 1 (the ones that miss the cache) it then loads only those it
+     * moves to, and the one at the end of each level is skipped.
+     */
+    double next0Score = Double.POSITIVE_INFINITY;
+    double next1Score = Double.POSITIVE_INFINITY;
     int span1 = -1;
     /** Levels 2.. (index level - 2), null for nodes of one or two levels. */
     Node[] upper;
@@ -63,14 +71,31 @@ public final class SkipList {
       return level == 0 ? next0 : level == 1 ? next1 : upper[level - 2];
     }
 
+    /** Links to {@code node} at a level, keeping the cached next scores of levels 0 and 1. */
     void forward(int level, Node node) {
+      forward(level, node, node == null ? Double.POSITIVE_INFINITY : node.score);
+    }
+
+    /** As {@link #forward(int, Node)} with the score of {@code node} given (+infinity for null). */
+    void forward(int level, Node node, double nodeScore) {
       if (level == 0) {
         next0 = node;
+        next0Score = nodeScore;
       } else if (level == 1) {
         next1 = node;
+        next1Score = nodeScore;
       } else {
         upper[level - 2] = node;
       }
+    }
+
+    /** The cached score of the next node at level 0 or 1; NaN (nothing cached) above. */
+    double nextScore(int level) {
+      return level == 0 ? next0Score : level == 1 ? next1Score : Double.NaN;
+    }
+
+    private static double nodeScore(Node node) {
+      return node == null ? Double.POSITIVE_INFINITY : node.score;
     }
 
     long span(int level) {
@@ -146,6 +171,16 @@ public final class SkipList {
     return Arrays.compareUnsigned(member1, member2);
   }
 
+  /** True if {@code member} orders before {@code node}'s member (for equal scores). */
+  private static boolean memberBefore(byte[] member, Node node) {
+    return Arrays.compareUnsigned(member, node.member) < 0;
+  }
+
+  /** True if {@code node}'s member orders before {@code member} (for equal scores). */
+  private static boolean memberBefore(Node node, byte[] member) {
+    return Arrays.compareUnsigned(node.member, member) < 0;
+  }
+
   /** True if {@code node} orders before (score, member). */
   private static boolean before(Node node, double score, byte[] member) {
     double s = node.score;
@@ -182,18 +217,18 @@ public final class SkipList {
       update[i] = x;
     }
     if (level > 1) {
-      Node next;
-      while ((next = x.next1) != null && before(next, score, member)) {
+      double s;
+      while ((s = x.next1Score) < score || (s == score && x.next1 != null && memberBefore(x.next1, member))) {
         traversed += x.span1;
-        x = next;
+        x = x.next1;
       }
       rank[1] = traversed;
       update[1] = x;
     }
-    Node next;
-    while ((next = x.next0) != null && before(next, score, member)) {
+    double s;
+    while ((s = x.next0Score) < score || (s == score && x.next0 != null && memberBefore(x.next0, member))) {
       traversed++;
-      x = next;
+      x = x.next0;
     }
     rank[0] = traversed;
     update[0] = x;
@@ -208,8 +243,8 @@ public final class SkipList {
     }
     for (int i = 0; i < levels; i++) {
       Node before = update[i];
-      node.forward(i, before.forward(i));
-      before.forward(i, node);
+      node.forward(i, before.forward(i), before.nextScore(i));
+      before.forward(i, node, score);
       node.span(i, before.span(i) - (rank[0] - rank[i]));
       before.span(i, (rank[0] - rank[i]) + 1);
     }
@@ -243,9 +278,10 @@ public final class SkipList {
       update[i] = x;
     }
     if (level > 1) {
-      Node next;
-      while ((next = x.next1) != null && next != node && before(next, score, member)) {
-        x = next;
+      double s;
+      while ((s = x.next1Score) < score
+          || (s == score && x.next1 != node && x.next1 != null && memberBefore(x.next1, member))) {
+        x = x.next1;
       }
       update[1] = x;
     }
@@ -260,10 +296,21 @@ public final class SkipList {
    */
   void updateScore(Node node, double score) {
     Node previous = node.backward;
-    Node next = node.next0;
     byte[] member = node.member;
-    if ((previous == null || before(previous, score, member))
-        && (next == null || compare(next.score, next.member, score, member) > 0)) {
+    // Only the side the score moves towards can be passed; the next node's score is cached here,
+    // so a raise that stays or a move past the successor costs no load of a neighbour.
+    boolean inPlace = score > node.score
+        ? node.next0Score > score || (node.next0Score == score && (node.next0 == null || memberBefore(member, node.next0)))
+        : previous == null || before(previous, score, member);
+    if (inPlace) {
+      // Staying in place: only the predecessors' cached scores of this node change.
+      if (node.levels() == 1) {
+        (previous == null ? header : previous).next0Score = score;
+      } else {
+        findPath(node);
+        update[0].next0Score = score;
+        update[1].next1Score = score;
+      }
       node.score = score;
       return;
     }
@@ -313,7 +360,7 @@ public final class SkipList {
       Node before = update[i];
       if (i < levels && before.forward(i) == x) {
         before.span(i, before.span(i) + x.span(i) - 1);
-        before.forward(i, x.forward(i));
+        before.forward(i, x.forward(i), x.nextScore(i));
       } else {
         before.span(i, before.span(i) - 1);
       }
@@ -454,6 +501,9 @@ public final class SkipList {
       long sum = 0;
       for (Node x = header; x != null; x = x.forward(i)) {
         sum += x.span(i);
+        if (i < 2 && Double.compare(x.nextScore(i), Node.nodeScore(x.forward(i))) != 0) {
+          return false;
+        }
       }
       if (sum != length) {
         return false;

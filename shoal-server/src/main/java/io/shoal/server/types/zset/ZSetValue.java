@@ -23,8 +23,8 @@ import java.util.Arrays;
 public final class ZSetValue extends CollectionValue {
   private static final long BASE_BYTES = 64;
   private static final long LISTPACK_ENTRY_BYTES = 16;
-  /** The node (56 bytes) and its bucket slot; nodes of 3+ levels add two arrays (see below). */
-  private static final long SKIPLIST_ENTRY_BYTES = 60;
+  /** The node (72 bytes) and its bucket slot; nodes of 3+ levels add two arrays (see below). */
+  private static final long SKIPLIST_ENTRY_BYTES = 76;
   private static final long SKIPLIST_UPPER_ARRAYS_BYTES = 32;
   private static final long SKIPLIST_LEVEL_BYTES = 8;
 
