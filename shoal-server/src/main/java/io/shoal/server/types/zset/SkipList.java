@@ -110,14 +110,6 @@ public final class SkipList {
         upperSpan[level - 2] = (int) span;
       }
     }
-
-    public byte[] member() {
-      return member;
-    }
-
-    public double score() {
-      return score;
-    }
   }
 
   private final Node header = new Node(MAX_LEVEL, 0, null, 0);
