@@ -27,7 +27,8 @@ public final class SkipList {
    * One entry. Level 0's span is not stored: it is 1, or 0 from the last node (which links to
    * the end), so it follows from {@code next0}. {@code span1 < 0} marks a one-level node. The
    * {@code hash} and {@code chain} fields belong to {@link MemberTable}, which chains the nodes
-   * into its buckets, so the member-to-score table needs no entry objects of its own.
+   * into its buckets, so the member-to-score table needs no entry objects of its own. Spans are
+   * ints: a set never holds 2^31 members (the member table counts them in an int, as Java arrays).
    */
   static final class Node {
     final byte[] member;
