@@ -101,16 +101,17 @@ public final class BytesTable {
 
   /** Inserts or replaces; true if the key was new. The table owns both arrays afterwards. */
   public boolean put(byte[] key, byte[] value) {
-    Node node = find(key);
-    if (node != null) {
-      memoryBytes += valueBytes(value) - valueBytes(node.value);
-      node.value = value;
-      return false;
+    int h = hash(key);
+    for (Node node = buckets[h & (buckets.length - 1)]; node != null; node = node.next) {
+      if (node.hash == h && Arrays.equals(node.key, key)) {
+        memoryBytes += valueBytes(value) - valueBytes(node.value);
+        node.value = value;
+        return false;
+      }
     }
     if (size >= buckets.length) {
       resize(buckets.length * 2);
     }
-    int h = hash(key);
     int index = h & (buckets.length - 1);
     buckets[index] = new Node(key, value, h, buckets[index]);
     size++;

@@ -70,7 +70,7 @@ final class ZSetWriteCommands {
       set = ZSets.createForSize(c, scores.length, longest);
       c.db().set(key, set);
     }
-    AddOptions options = new AddOptions(nx, xx, gt, lt, incr);
+    int options = flags(nx, xx, gt, lt, incr);
     int added = 0;
     int updated = 0;
     boolean processed = false;
@@ -106,47 +106,27 @@ final class ZSetWriteCommands {
     byte[] key = c.arg(1);
     ZSetValue set = ZSets.getOrCreate(c, key);
     double[] score = new double[1];
-    add(set, c.arg(3), increment, new AddOptions(false, false, false, false, true), score);
+    add(set, c.arg(3), increment, ZSetValue.FLAG_INCR, score);
     c.notify('z', "zincr", key);
     c.reply().doubleValue(score[0]);
   }
 
-  record AddOptions(boolean nx, boolean xx, boolean gt, boolean lt, boolean incr) {}
+  private static int flags(boolean nx, boolean xx, boolean gt, boolean lt, boolean incr) {
+    return (nx ? ZSetValue.FLAG_NX : 0) | (xx ? ZSetValue.FLAG_XX : 0) | (gt ? ZSetValue.FLAG_GT : 0)
+        | (lt ? ZSetValue.FLAG_LT : 0) | (incr ? ZSetValue.FLAG_INCR : 0);
+  }
 
-  private static final int NOP = 0;
-  private static final int ADDED = 1;
-  private static final int UPDATED = 2;
-  private static final int UNCHANGED = 3;
+  private static final int NOP = ZSetValue.NOP;
+  private static final int ADDED = ZSetValue.ADDED;
+  private static final int UPDATED = ZSetValue.UPDATED;
 
-  /** Redis's zsetAdd: returns NOP, ADDED, UPDATED or UNCHANGED and leaves the score in newScore[0]. */
-  private static int add(ZSetValue set, byte[] member, double score, AddOptions options, double[] newScore) {
-    Double current = set.score(member);
-    if (current != null) {
-      if (options.nx()) {
-        return NOP;
-      }
-      if (options.incr()) {
-        score += current;
-        if (Double.isNaN(score)) {
-          throw ShoalError.err("resulting score is not a number (NaN)");
-        }
-      }
-      if ((options.lt() && score >= current) || (options.gt() && score <= current)) {
-        return NOP;
-      }
-      newScore[0] = score;
-      if (score != current) {
-        set.update(member, current, score);
-        return UPDATED;
-      }
-      return UNCHANGED;
+  /** Redis's zsetAdd (see {@link ZSetValue#add}); leaves the score in newScore[0]. */
+  private static int add(ZSetValue set, byte[] member, double score, int flags, double[] newScore) {
+    int outcome = set.add(member, score, flags, newScore);
+    if (outcome == ZSetValue.NAN) {
+      throw ShoalError.err("resulting score is not a number (NaN)");
     }
-    if (options.xx()) {
-      return NOP;
-    }
-    set.insert(member, score);
-    newScore[0] = score;
-    return ADDED;
+    return outcome;
   }
 
   static void zrem(CommandContext c) {

@@ -1,15 +1,21 @@
 package io.shoal.server.types.zset;
 
 import io.shoal.server.types.hyperloglog.MurmurHash64A;
+import io.shoal.server.types.zset.SkipList.Node;
 import java.util.Arrays;
 
 /**
- * The member-to-score half of a large sorted set: a chained hash table with power-of-two buckets,
- * written out rather than a {@code HashMap<MemberKey, Double>} for two reasons. It saves the key
- * wrapper and the boxed score per member, and it can be scanned with Redis's dictScan cursor:
- * buckets are visited in reverse-binary order of their index, so a ZSCAN that runs while the table
- * grows or shrinks still returns every member that was present for the whole scan (possibly some
- * twice after a shrink), which a rank cursor over the skip list could not promise.
+ * The member-to-node half of a large sorted set: a chained hash table with power-of-two buckets
+ * whose chains run through the skip-list nodes themselves ({@link Node#chain}), as Redis's dict
+ * points each member at its node's score. Looking a member up yields its node, so ZADD on an
+ * existing member reads the score, checks whether the node can stay in place and relinks it
+ * without a second lookup, and the table costs one bucket slot per member and no entry objects.
+ *
+ * <p>It is written out rather than a {@code HashMap} also because it can be scanned with Redis's
+ * dictScan cursor: buckets are visited in reverse-binary order of their index, so a ZSCAN that
+ * runs while the table grows or shrinks still returns every member that was present for the whole
+ * scan (possibly some twice after a shrink), which a rank cursor over the skip list could not
+ * promise.
  *
  * <p>Members hash with MurmurHash64A under a per-table seed, so colliding members cannot be
  * precomputed the way they can for {@code Arrays.hashCode}.
@@ -17,22 +23,8 @@ import java.util.Arrays;
 final class MemberTable {
   private static final int MIN_BUCKETS = 16;
 
-  static final class Entry {
-    final byte[] member;
-    final long hash;
-    double score;
-    Entry next;
-
-    Entry(byte[] member, long hash, double score, Entry next) {
-      this.member = member;
-      this.hash = hash;
-      this.score = score;
-      this.next = next;
-    }
-  }
-
   private final long seed;
-  private Entry[] buckets = new Entry[MIN_BUCKETS];
+  private Node[] buckets = new Node[MIN_BUCKETS];
   private int size;
 
   MemberTable(long seed) {
@@ -43,74 +35,65 @@ final class MemberTable {
     return size;
   }
 
-  private long hash(byte[] member) {
-    return MurmurHash64A.hash(member, seed);
+  int hash(byte[] member) {
+    long hash = MurmurHash64A.hash(member, seed);
+    return (int) (hash ^ (hash >>> 32));
   }
 
-  private Entry find(byte[] member) {
-    long hash = hash(member);
-    for (Entry entry = buckets[(int) hash & (buckets.length - 1)]; entry != null; entry = entry.next) {
-      if (entry.hash == hash && Arrays.equals(entry.member, member)) {
-        return entry;
+  /** The node of a member, or null. */
+  Node find(byte[] member) {
+    int hash = hash(member);
+    for (Node node = buckets[hash & (buckets.length - 1)]; node != null; node = node.chain) {
+      if (node.hash == hash && Arrays.equals(node.member, member)) {
+        return node;
       }
     }
     return null;
   }
 
-  /** The score of a member, or null. */
-  Double get(byte[] member) {
-    Entry entry = find(member);
-    return entry == null ? null : entry.score;
-  }
-
-  /** Sets a member's score, adding the member if absent. */
-  void put(byte[] member, double score) {
-    Entry entry = find(member);
-    if (entry != null) {
-      entry.score = score;
-      return;
-    }
-    long hash = hash(member);
-    int index = (int) hash & (buckets.length - 1);
-    buckets[index] = new Entry(member, hash, score, buckets[index]);
+  /** Adds the node of a member that is not in the table; its hash must be {@link #hash}'s. */
+  void add(Node node) {
+    int index = node.hash & (buckets.length - 1);
+    node.chain = buckets[index];
+    buckets[index] = node;
     size++;
     if (size > buckets.length) {
       resize(buckets.length * 2);
     }
   }
 
-  /** Removes a member, returning its score, or null if it was absent. */
-  Double remove(byte[] member) {
-    long hash = hash(member);
-    int index = (int) hash & (buckets.length - 1);
-    Entry previous = null;
-    for (Entry entry = buckets[index]; entry != null; previous = entry, entry = entry.next) {
-      if (entry.hash == hash && Arrays.equals(entry.member, member)) {
+  /** Takes out a node that is in the table. */
+  void remove(Node node) {
+    int index = node.hash & (buckets.length - 1);
+    Node previous = null;
+    for (Node entry = buckets[index]; entry != null; previous = entry, entry = entry.chain) {
+      if (entry == node) {
         if (previous == null) {
-          buckets[index] = entry.next;
+          buckets[index] = entry.chain;
         } else {
-          previous.next = entry.next;
+          previous.chain = entry.chain;
         }
+        entry.chain = null;
         size--;
         if (buckets.length > MIN_BUCKETS && size < buckets.length / 8) {
           resize(buckets.length / 2);
         }
-        return entry.score;
+        return;
       }
     }
-    return null;
+    throw new IllegalStateException("node not in its member table");
   }
 
   private void resize(int capacity) {
-    Entry[] next = new Entry[capacity];
-    for (Entry head : buckets) {
-      Entry entry = head;
-      while (entry != null) {
-        Entry following = entry.next;
-        int index = (int) entry.hash & (capacity - 1);
-        entry.next = next[index];
-        next[index] = entry;
-        entry = following;
+    Node[] next = new Node[capacity];
+    for (Node head : buckets) {
+      Node node = head;
+      while (node != null) {
+        Node following = node.chain;
+        int index = node.hash & (capacity - 1);
+        node.chain = next[index];
+        next[index] = node;
+        node = following;
       }
     }
     buckets = next;
@@ -122,8 +105,8 @@ final class MemberTable {
    */
   long scan(long cursor, EntryVisitor visitor) {
     long mask = buckets.length - 1;
-    for (Entry entry = buckets[(int) (cursor & mask)]; entry != null; entry = entry.next) {
-      visitor.visit(entry.member, entry.score);
+    for (Node node = buckets[(int) (cursor & mask)]; node != null; node = node.chain) {
+      visitor.visit(node.member, node.score);
     }
     cursor |= ~mask;
     cursor = Long.reverse(cursor);

@@ -10,29 +10,110 @@ import java.util.Arrays;
  * path gives an entry's rank, so rank lookups, "entry at rank" and range counts are all O(log n),
  * and the level-0 backward links let reverse ranges walk without a search per step.
  *
- * <p>The list does not know members are unique: {@link ZSetValue} keeps the member-to-score map
- * and only calls {@link #insert} for members that are absent. Ranks here are 0-based.
+ * <p>Layout (see {@link Node}): Redis keeps a node's levels inline in the node, so each hop of a
+ * search costs one cache miss. Java has no variable-sized objects other than arrays, so levels 0
+ * and 1 are plain fields of the node and only levels 2 and up (one node in 16) live in arrays. A
+ * million-entry list touches mostly levels 0-2 outside the cache; with levels in separate forward
+ * and span arrays every hop there cost two or three misses instead of one.
+ *
+ * <p>The list does not know members are unique: {@link ZSetValue} keeps the member-to-node table
+ * ({@link MemberTable}, chained through the nodes themselves) and only inserts absent members.
+ * Ranks here are 0-based.
  */
 public final class SkipList {
   static final int MAX_LEVEL = 32;
 
-  /** One entry; {@code forward[i]} and {@code span[i]} are the links at level i. */
+  /**
+   * One entry. Level 0's span is not stored: it is 1, or 0 from the last node (which links to
+   * the end), so it follows from {@code next0}. {@code span1 < 0} marks a one-level node. The
+   * {@code hash} and {@code chain} fields belong to {@link MemberTable}, which chains the nodes
+   * into its buckets, so the member-to-score table needs no entry objects of its own. Spans are
+   * ints: a set never holds 2^31 members (the member table counts them in an int, as Java arrays).
+   */
   static final class Node {
     final byte[] member;
     double score;
     Node backward;
-    final Node[] forward;
-    final long[] span;
+    Node next0;
+    Node next1;
+    /**
+     * The scores of next0 and next1 (+infinity for none), kept beside the links so that a search
+     * decides not to follow a link without loading the node it points to: of the nodes a search
+     * would touch at levels 0 and 1 (the ones that miss the cache) it then loads only those it
+     * moves to, and the one at the end of each level is skipped.
+     */
+    double next0Score = Double.POSITIVE_INFINITY;
+    double next1Score = Double.POSITIVE_INFINITY;
+    int span1 = -1;
+    /** Levels 2.. (index level - 2), null for nodes of one or two levels. */
+    Node[] upper;
+    int[] upperSpan;
+    final int hash;
+    Node chain;
 
-    Node(int levels, double score, byte[] member) {
+    Node(int levels, double score, byte[] member, int hash) {
       this.member = member;
       this.score = score;
-      this.forward = new Node[levels];
-      this.span = new long[levels];
+      this.hash = hash;
+      if (levels > 1) {
+        span1 = 0;
+      }
+      if (levels > 2) {
+        upper = new Node[levels - 2];
+        upperSpan = new int[levels - 2];
+      }
+    }
+
+    int levels() {
+      return upper != null ? upper.length + 2 : span1 >= 0 ? 2 : 1;
+    }
+
+    Node forward(int level) {
+      return level == 0 ? next0 : level == 1 ? next1 : upper[level - 2];
+    }
+
+    /** Links to {@code node} at a level, keeping the cached next scores of levels 0 and 1. */
+    void forward(int level, Node node) {
+      forward(level, node, node == null ? Double.POSITIVE_INFINITY : node.score);
+    }
+
+    /** As {@link #forward(int, Node)} with the score of {@code node} given (+infinity for null). */
+    void forward(int level, Node node, double nodeScore) {
+      if (level == 0) {
+        next0 = node;
+        next0Score = nodeScore;
+      } else if (level == 1) {
+        next1 = node;
+        next1Score = nodeScore;
+      } else {
+        upper[level - 2] = node;
+      }
+    }
+
+    /** The cached score of the next node at level 0 or 1; NaN (nothing cached) above. */
+    double nextScore(int level) {
+      return level == 0 ? next0Score : level == 1 ? next1Score : Double.NaN;
+    }
+
+    private static double nodeScore(Node node) {
+      return node == null ? Double.POSITIVE_INFINITY : node.score;
+    }
+
+    long span(int level) {
+      return level == 0 ? (next0 == null ? 0 : 1) : level == 1 ? span1 : upperSpan[level - 2];
+    }
+
+    /** Level 0's span follows from next0, so setting it is a no-op (the values always agree). */
+    void span(int level, long span) {
+      if (level == 1) {
+        span1 = (int) span;
+      } else if (level > 1) {
+        upperSpan[level - 2] = (int) span;
+      }
     }
   }
 
-  private final Node header = new Node(MAX_LEVEL, 0, null);
+  private final Node header = new Node(MAX_LEVEL, 0, null, 0);
   /** Search-path scratch reused by every update; the list is only touched under its slot lock. */
   private final Node[] update = new Node[MAX_LEVEL];
   private final long[] rankAtLevel = new long[MAX_LEVEL];
@@ -73,18 +154,42 @@ public final class SkipList {
   }
 
   static int compare(double score1, byte[] member1, double score2, byte[] member2) {
-    int byScore = Double.compare(score1, score2);
-    if (score1 == score2) {
-      byScore = 0; // -0.0 and 0.0 are one score, as in C.
+    // Scores are never NaN (ZADD refuses it), and -0.0 == 0.0 makes them one score, as in C.
+    if (score1 < score2) {
+      return -1;
     }
-    return byScore != 0 ? byScore : Arrays.compareUnsigned(member1, member2);
+    if (score1 > score2) {
+      return 1;
+    }
+    return Arrays.compareUnsigned(member1, member2);
+  }
+
+  /** True if {@code member} orders before {@code node}'s member (for equal scores). */
+  private static boolean memberBefore(byte[] member, Node node) {
+    return Arrays.compareUnsigned(member, node.member) < 0;
+  }
+
+  /** True if {@code node}'s member orders before {@code member} (for equal scores). */
+  private static boolean memberBefore(Node node, byte[] member) {
+    return Arrays.compareUnsigned(node.member, member) < 0;
+  }
+
+  /** True if {@code node} orders before (score, member). */
+  private static boolean before(Node node, double score, byte[] member) {
+    double s = node.score;
+    return s < score || (s == score && Arrays.compareUnsigned(node.member, member) < 0);
   }
 
   /** Inserts an entry whose member is not in the list; returns how many levels its node has. */
   public int insert(double score, byte[] member) {
-    Node node = new Node(randomLevel(), score, member);
+    return insertNode(score, member, 0).levels();
+  }
+
+  /** Inserts an entry whose member is not in the list and returns its node. */
+  Node insertNode(double score, byte[] member, int hash) {
+    Node node = new Node(randomLevel(), score, member, hash);
     link(node);
-    return node.forward.length;
+    return node;
   }
 
   /** Links a node that is in no list at its place in the order (zslInsert's body). */
@@ -94,35 +199,55 @@ public final class SkipList {
     Node[] update = this.update;
     long[] rank = rankAtLevel;
     Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      rank[i] = i == level - 1 ? 0 : rank[i + 1];
-      while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, score, member) < 0) {
-        rank[i] += x.span[i];
-        x = x.forward[i];
+    long traversed = 0;
+    for (int i = level - 1; i >= 2; i--) {
+      Node next;
+      while ((next = x.upper[i - 2]) != null && before(next, score, member)) {
+        traversed += x.upperSpan[i - 2];
+        x = next;
       }
+      rank[i] = traversed;
       update[i] = x;
     }
-    int levels = node.forward.length;
+    if (level > 1) {
+      double s;
+      while ((s = x.next1Score) < score || (s == score && x.next1 != null && memberBefore(x.next1, member))) {
+        traversed += x.span1;
+        x = x.next1;
+      }
+      rank[1] = traversed;
+      update[1] = x;
+    }
+    double s;
+    while ((s = x.next0Score) < score || (s == score && x.next0 != null && memberBefore(x.next0, member))) {
+      traversed++;
+      x = x.next0;
+    }
+    rank[0] = traversed;
+    update[0] = x;
+    int levels = node.levels();
     if (levels > level) {
       for (int i = level; i < levels; i++) {
         rank[i] = 0;
         update[i] = header;
-        update[i].span[i] = length;
+        header.span(i, length);
       }
       level = levels;
     }
     for (int i = 0; i < levels; i++) {
-      node.forward[i] = update[i].forward[i];
-      update[i].forward[i] = node;
-      node.span[i] = update[i].span[i] - (rank[0] - rank[i]);
-      update[i].span[i] = (rank[0] - rank[i]) + 1;
+      Node before = update[i];
+      node.forward(i, before.forward(i), before.nextScore(i));
+      before.forward(i, node, score);
+      node.span(i, before.span(i) - (rank[0] - rank[i]));
+      before.span(i, (rank[0] - rank[i]) + 1);
     }
     for (int i = levels; i < level; i++) {
-      update[i].span[i]++;
+      Node before = update[i];
+      before.span(i, before.span(i) + 1);
     }
     node.backward = update[0] == header ? null : update[0];
-    if (node.forward[0] != null) {
-      node.forward[0].backward = node;
+    if (node.next0 != null) {
+      node.next0.backward = node;
     } else {
       tail = node;
     }
@@ -130,82 +255,143 @@ public final class SkipList {
   }
 
   /**
-   * Moves an entry to a new score, as zslUpdateScore: in place when it keeps its position,
-   * otherwise unlinked and relinked as the same node, so an update allocates nothing. The entry
-   * must be in the list with score {@code current}.
+   * Fills {@code update} with the last node before {@code node} at every level: the search path
+   * to a node that is in the list. Spans are not summed, only unlink uses this.
    */
-  public void updateScore(double current, byte[] member, double score) {
+  private void findPath(Node node) {
+    double score = node.score;
+    byte[] member = node.member;
     Node[] update = this.update;
     Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, current, member) < 0) {
-        x = x.forward[i];
+    for (int i = level - 1; i >= 2; i--) {
+      Node next;
+      while ((next = x.upper[i - 2]) != null && next != node && before(next, score, member)) {
+        x = next;
       }
       update[i] = x;
     }
-    x = x.forward[0];
-    if ((x.backward == null || compare(x.backward.score, x.backward.member, score, member) < 0)
-        && (x.forward[0] == null || compare(x.forward[0].score, x.forward[0].member, score, member) > 0)) {
-      x.score = score;
+    if (level > 1) {
+      double s;
+      while ((s = x.next1Score) < score
+          || (s == score && x.next1 != node && x.next1 != null && memberBefore(x.next1, member))) {
+        x = x.next1;
+      }
+      update[1] = x;
+    }
+    // Level 0 needs no search: the node's backward link is its predecessor.
+    update[0] = node.backward == null ? header : node.backward;
+  }
+
+  /**
+   * Moves an entry to a new score, as zslUpdateScore: in place when it keeps its position (the
+   * neighbours are at hand through the node's links, so that costs no search), otherwise
+   * unlinked and relinked as the same node, so an update allocates nothing.
+   */
+  void updateScore(Node node, double score) {
+    Node previous = node.backward;
+    byte[] member = node.member;
+    // Only the side the score moves towards can be passed; the next node's score is cached here,
+    // so a raise that stays or a move past the successor costs no load of a neighbour.
+    boolean inPlace = score > node.score
+        ? node.next0Score > score || (node.next0Score == score && (node.next0 == null || memberBefore(member, node.next0)))
+        : previous == null || before(previous, score, member);
+    if (inPlace) {
+      // Staying in place: only the predecessors' cached scores of this node change.
+      if (node.levels() == 1) {
+        (previous == null ? header : previous).next0Score = score;
+      } else {
+        findPath(node);
+        update[0].next0Score = score;
+        update[1].next1Score = score;
+      }
+      node.score = score;
       return;
     }
-    unlink(x, update);
-    x.score = score;
-    link(x);
+    findPath(node);
+    unlink(node, update);
+    node.score = score;
+    link(node);
+  }
+
+  /** As {@link #updateScore(Node, double)} for the entry (current, member), which must exist. */
+  public void updateScore(double current, byte[] member, double score) {
+    updateScore(find(current, member), score);
+  }
+
+  /** Unlinks a node that is in the list. */
+  void delete(Node node) {
+    findPath(node);
+    unlink(node, update);
   }
 
   /** Removes the entry; returns the removed node's level count, or 0 if it was not found. */
   public int delete(double score, byte[] member) {
-    Node[] update = this.update;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, score, member) < 0) {
-        x = x.forward[i];
-      }
-      update[i] = x;
-    }
-    x = x.forward[0];
-    if (x == null || compare(x.score, x.member, score, member) != 0) {
+    Node x = find(score, member);
+    if (x == null) {
       return 0;
     }
-    unlink(x, update);
-    return x.forward.length;
+    delete(x);
+    return x.levels();
+  }
+
+  /** The node of (score, member), or null. */
+  private Node find(double score, byte[] member) {
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      Node next;
+      while ((next = x.forward(i)) != null && before(next, score, member)) {
+        x = next;
+      }
+    }
+    x = x.next0;
+    return x == null || compare(x.score, x.member, score, member) != 0 ? null : x;
   }
 
   private void unlink(Node x, Node[] update) {
+    int levels = x.levels();
     for (int i = 0; i < level; i++) {
-      if (update[i].forward[i] == x) {
-        update[i].span[i] += x.span[i] - 1;
-        update[i].forward[i] = x.forward[i];
+      Node before = update[i];
+      if (i < levels && before.forward(i) == x) {
+        before.span(i, before.span(i) + x.span(i) - 1);
+        before.forward(i, x.forward(i), x.nextScore(i));
       } else {
-        update[i].span[i]--;
+        before.span(i, before.span(i) - 1);
       }
     }
-    if (x.forward[0] != null) {
-      x.forward[0].backward = x.backward;
+    if (x.next0 != null) {
+      x.next0.backward = x.backward;
     } else {
       tail = x.backward;
     }
-    while (level > 1 && header.forward[level - 1] == null) {
+    while (level > 1 && header.forward(level - 1) == null) {
       level--;
     }
     length--;
   }
 
-  /** The 0-based rank of an entry known to be in the list, or -1. */
-  public long rank(double score, byte[] member) {
+  /** The 0-based rank of a node that is in the list. */
+  long rank(Node node) {
+    double score = node.score;
+    byte[] member = node.member;
     long rank = 0;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && compare(x.forward[i].score, x.forward[i].member, score, member) <= 0) {
-        rank += x.span[i];
-        x = x.forward[i];
+      Node next;
+      while ((next = x.forward(i)) != null && next != node && before(next, score, member)) {
+        rank += x.span(i);
+        x = next;
       }
-      if (x != header && compare(x.score, x.member, score, member) == 0) {
-        return rank - 1;
+      if (x.forward(i) == node) {
+        return rank + x.span(i) - 1;
       }
     }
     return -1;
+  }
+
+  /** The 0-based rank of an entry known to be in the list, or -1. */
+  public long rank(double score, byte[] member) {
+    Node node = find(score, member);
+    return node == null ? -1 : rank(node);
   }
 
   /** How many entries, from the first, pass a prefix test (see {@link ElementTest}). */
@@ -213,9 +399,10 @@ public final class SkipList {
     long count = 0;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && test.test(x.forward[i].score, x.forward[i].member)) {
-        count += x.span[i];
-        x = x.forward[i];
+      Node next;
+      while ((next = x.forward(i)) != null && test.test(next.score, next.member)) {
+        count += x.span(i);
+        x = next;
       }
     }
     return count;
@@ -230,9 +417,10 @@ public final class SkipList {
     long traversed = 0;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && traversed + x.span[i] <= target) {
-        traversed += x.span[i];
-        x = x.forward[i];
+      Node next;
+      while ((next = x.forward(i)) != null && traversed + x.span(i) <= target) {
+        traversed += x.span(i);
+        x = next;
       }
       if (traversed == target) {
         return x;
@@ -250,7 +438,7 @@ public final class SkipList {
     Node x = nodeAt(reverse ? end : start);
     while (x != null && count-- > 0) {
       visitor.visit(x.member, x.score);
-      x = reverse ? x.backward : x.forward[0];
+      x = reverse ? x.backward : x.next0;
     }
   }
 
@@ -260,24 +448,38 @@ public final class SkipList {
     void removed(byte[] member, double score, int levels);
   }
 
+  /** Told about each node a range deletion unlinks, as the node. */
+  @FunctionalInterface
+  interface NodeRemoval {
+    void removed(Node node, int levels);
+  }
+
   /** Deletes the entries with ranks {@code start..end}, telling {@code removed} about each. */
   public void deleteRange(long start, long end, Removal removed) {
+    deleteNodes(start, end, (node, levels) -> removed.removed(node.member, node.score, levels));
+  }
+
+  /** Deletes the entries with ranks {@code start..end}, telling {@code removed} about each node. */
+  void deleteNodes(long start, long end, NodeRemoval removed) {
     Node[] update = this.update;
     long traversed = 0;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && traversed + x.span[i] < start + 1) {
-        traversed += x.span[i];
-        x = x.forward[i];
+      Node next;
+      while ((next = x.forward(i)) != null && traversed + x.span(i) < start + 1) {
+        traversed += x.span(i);
+        x = next;
       }
       update[i] = x;
     }
-    x = x.forward[0];
+    x = x.next0;
     long count = end - start + 1;
     while (x != null && count-- > 0) {
-      Node next = x.forward[0];
+      Node next = x.next0;
+      int levels = x.levels();
+      // update[] stays the path: each level's predecessor of x is also that of x's successor.
       unlink(x, update);
-      removed.removed(x.member, x.score, x.forward.length);
+      removed.removed(x, levels);
       x = next;
     }
   }
@@ -290,8 +492,11 @@ public final class SkipList {
     for (int i = 0; i < level; i++) {
       // Spans include the last link of each level, which runs to the end of the list.
       long sum = 0;
-      for (Node x = header; x != null; x = x.forward[i]) {
-        sum += x.span[i];
+      for (Node x = header; x != null; x = x.forward(i)) {
+        sum += x.span(i);
+        if (i < 2 && Double.compare(x.nextScore(i), Node.nodeScore(x.forward(i))) != 0) {
+          return false;
+        }
       }
       if (sum != length) {
         return false;
@@ -299,7 +504,7 @@ public final class SkipList {
     }
     Node previous = null;
     long counted = 0;
-    for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
+    for (Node x = header.next0; x != null; x = x.next0) {
       if (x.backward != previous) {
         return false;
       }

@@ -10,8 +10,9 @@ import java.util.Arrays;
  * kept sorted by (score, member), where a linear scan beats any pointer structure and costs ~16
  * bytes per entry beyond the member. Once a set holds more than {@code zset-max-listpack-entries}
  * entries, or a member longer than {@code zset-max-listpack-value} bytes, it converts for good to
- * "skiplist": a {@link SkipList} for order and rank plus a {@link MemberTable} from member to score
- * for O(1) ZSCORE and cursor scans, as Redis's {@code zset} struct pairs a zskiplist with a dict.
+ * "skiplist": a {@link SkipList} for order and rank plus a {@link MemberTable} from member to its
+ * skip-list node for O(1) ZSCORE and cursor scans, as Redis's {@code zset} struct pairs a zskiplist
+ * with a dict.
  * Redis never converts back in place, nor does this.
  *
  * <p>Ranks are 0-based in ascending (score, member) order; members compare as unsigned bytes.
@@ -22,8 +23,10 @@ import java.util.Arrays;
 public final class ZSetValue extends CollectionValue {
   private static final long BASE_BYTES = 64;
   private static final long LISTPACK_ENTRY_BYTES = 16;
-  private static final long SKIPLIST_ENTRY_BYTES = 112;
-  private static final long SKIPLIST_LEVEL_BYTES = 12;
+  /** The node (72 bytes) and its bucket slot; nodes of 3+ levels add two arrays (see below). */
+  private static final long SKIPLIST_ENTRY_BYTES = 76;
+  private static final long SKIPLIST_UPPER_ARRAYS_BYTES = 32;
+  private static final long SKIPLIST_LEVEL_BYTES = 8;
 
   private final int maxListpackEntries;
   private final int maxListpackValue;
@@ -78,10 +81,83 @@ public final class ZSetValue extends CollectionValue {
   /** The score of a member, or null. */
   public Double score(byte[] member) {
     if (list != null) {
-      return map.get(member);
+      SkipList.Node node = map.find(member);
+      return node == null ? null : node.score;
     }
     int index = indexOf(member);
     return index < 0 ? null : scores[index];
+  }
+
+  /** What {@link #add} did: nothing (a flag refused), added, updated, or found the same score. */
+  public static final int NOP = 0;
+  public static final int ADDED = 1;
+  public static final int UPDATED = 2;
+  public static final int UNCHANGED = 3;
+  /** {@link #add} refuses: the increment made the score NaN; the set is unchanged. */
+  public static final int NAN = 4;
+
+  public static final int FLAG_NX = 1;
+  public static final int FLAG_XX = 2;
+  public static final int FLAG_GT = 4;
+  public static final int FLAG_LT = 8;
+  public static final int FLAG_INCR = 16;
+
+  /**
+   * Redis's zsetAdd: adds or updates one member under the ZADD flags ({@code FLAG_*}) and returns
+   * the outcome ({@link #NOP}, {@link #ADDED}, {@link #UPDATED}, {@link #UNCHANGED} or
+   * {@link #NAN}), leaving the member's resulting score in {@code newScore[0]}. One member lookup
+   * serves the read and the write.
+   */
+  public int add(byte[] member, double score, int flags, double[] newScore) {
+    if (list == null) {
+      int index = indexOf(member);
+      if (index < 0) {
+        return addAbsent(member, score, flags, newScore);
+      }
+      double current = scores[index];
+      int outcome = updateOutcome(current, score, flags, newScore);
+      if (outcome == UPDATED) {
+        byte[] stored = members[index];
+        removeAt(index);
+        insert(stored, newScore[0]);
+      }
+      return outcome;
+    }
+    SkipList.Node node = map.find(member);
+    if (node == null) {
+      return addAbsent(member, score, flags, newScore);
+    }
+    int outcome = updateOutcome(node.score, score, flags, newScore);
+    if (outcome == UPDATED) {
+      list.updateScore(node, newScore[0]);
+    }
+    return outcome;
+  }
+
+  private int addAbsent(byte[] member, double score, int flags, double[] newScore) {
+    if ((flags & FLAG_XX) != 0) {
+      return NOP;
+    }
+    insert(member, score);
+    newScore[0] = score;
+    return ADDED;
+  }
+
+  private static int updateOutcome(double current, double score, int flags, double[] newScore) {
+    if ((flags & FLAG_NX) != 0) {
+      return NOP;
+    }
+    if ((flags & FLAG_INCR) != 0) {
+      score += current;
+      if (Double.isNaN(score)) {
+        return NAN;
+      }
+    }
+    if (((flags & FLAG_LT) != 0 && score >= current) || ((flags & FLAG_GT) != 0 && score <= current)) {
+      return NOP;
+    }
+    newScore[0] = score;
+    return score != current ? UPDATED : UNCHANGED;
   }
 
   /** Adds a member that is not in the set. */
@@ -90,9 +166,9 @@ public final class ZSetValue extends CollectionValue {
       convertToSkipList();
     }
     if (list != null) {
-      int levels = list.insert(score, member);
-      map.put(member, score);
-      memoryBytes += skipListEntryBytes(member, levels);
+      SkipList.Node node = list.insertNode(score, member, map.hash(member));
+      map.add(node);
+      memoryBytes += skipListEntryBytes(member, node.levels());
       return;
     }
     // A listpack stores scores as text, and Redis writes -0 there as integer 0.
@@ -113,8 +189,7 @@ public final class ZSetValue extends CollectionValue {
   /** Changes the score of a member that is in the set with score {@code current}. */
   public void update(byte[] member, double current, double score) {
     if (list != null) {
-      list.updateScore(current, member, score);
-      map.put(member, score);
+      list.updateScore(map.find(member), score);
       return;
     }
     byte[] stored = members[indexOf(member)];
@@ -125,12 +200,13 @@ public final class ZSetValue extends CollectionValue {
   /** Removes a member; false if it was absent. */
   public boolean remove(byte[] member) {
     if (list != null) {
-      Double score = map.remove(member);
-      if (score == null) {
+      SkipList.Node node = map.find(member);
+      if (node == null) {
         return false;
       }
-      int levels = list.delete(score, member);
-      memoryBytes -= skipListEntryBytes(member, levels);
+      map.remove(node);
+      list.delete(node);
+      memoryBytes -= skipListEntryBytes(member, node.levels());
       return true;
     }
     int index = indexOf(member);
@@ -144,8 +220,8 @@ public final class ZSetValue extends CollectionValue {
   /** The 0-based ascending rank of a member, or -1 if absent. */
   public long rank(byte[] member) {
     if (list != null) {
-      Double score = map.get(member);
-      return score == null ? -1 : list.rank(score, member);
+      SkipList.Node node = map.find(member);
+      return node == null ? -1 : list.rank(node);
     }
     return indexOf(member);
   }
@@ -210,10 +286,10 @@ public final class ZSetValue extends CollectionValue {
   /** Removes ranks {@code start..end} (within bounds), visiting each removed entry in order. */
   public void removeRange(long start, long end, EntryVisitor removed) {
     if (list != null) {
-      list.deleteRange(start, end, (member, score, levels) -> {
-        map.remove(member);
-        memoryBytes -= skipListEntryBytes(member, levels);
-        removed.visit(member, score);
+      list.deleteNodes(start, end, (node, levels) -> {
+        map.remove(node);
+        memoryBytes -= skipListEntryBytes(node.member, levels);
+        removed.visit(node.member, node.score);
       });
       return;
     }
@@ -274,9 +350,9 @@ public final class ZSetValue extends CollectionValue {
     map = new MemberTable(System.identityHashCode(this) * 0xC2B2AE3D27D4EB4FL);
     memoryBytes = BASE_BYTES;
     for (int i = 0; i < size; i++) {
-      int levels = list.insert(scores[i], members[i]);
-      map.put(members[i], scores[i]);
-      memoryBytes += skipListEntryBytes(members[i], levels);
+      SkipList.Node node = list.insertNode(scores[i], members[i], map.hash(members[i]));
+      map.add(node);
+      memoryBytes += skipListEntryBytes(members[i], node.levels());
     }
     members = null;
     scores = null;
@@ -284,7 +360,8 @@ public final class ZSetValue extends CollectionValue {
   }
 
   private static long skipListEntryBytes(byte[] member, int levels) {
-    return MemorySize.ofBytes(member) + SKIPLIST_ENTRY_BYTES + SKIPLIST_LEVEL_BYTES * levels;
+    long bytes = MemorySize.ofBytes(member) + SKIPLIST_ENTRY_BYTES;
+    return levels <= 2 ? bytes : bytes + SKIPLIST_UPPER_ARRAYS_BYTES + SKIPLIST_LEVEL_BYTES * (levels - 2);
   }
 
   /** Checks the skip list's invariants and that map and list agree; for tests. */

@@ -94,6 +94,95 @@ class ZSetValueTest {
     }
   }
 
+  /**
+   * ZADD's flag logic ({@link ZSetValue#add}) and every rank query against a TreeMap-based model,
+   * in both encodings, with few distinct scores so that ties order by member bytes.
+   */
+  @Test
+  void addWithFlagsAndRankQueriesMatchASortedModel() {
+    for (int limit : new int[] {0, 16, 128}) {
+      Random random = new Random(100 + limit);
+      ZSetValue set = new ZSetValue(limit, 64);
+      java.util.Map<String, Double> model = new java.util.HashMap<>();
+      double[] result = new double[1];
+      for (int step = 0; step < 6000; step++) {
+        String member = "m" + random.nextInt(150);
+        double score = random.nextInt(12) - 6;
+        int flags = 0;
+        for (int flag : new int[] {ZSetValue.FLAG_NX, ZSetValue.FLAG_XX, ZSetValue.FLAG_GT, ZSetValue.FLAG_LT, ZSetValue.FLAG_INCR}) {
+          if (random.nextInt(5) == 0) {
+            flags |= flag;
+          }
+        }
+        if (random.nextInt(6) == 0) {
+          boolean removed = set.remove(bytes(member));
+          assertThat(removed).isEqualTo(model.remove(member) != null);
+        } else {
+          Double current = model.get(member);
+          int expected;
+          double expectedScore = score;
+          if (current == null) {
+            expected = (flags & ZSetValue.FLAG_XX) != 0 ? ZSetValue.NOP : ZSetValue.ADDED;
+          } else if ((flags & ZSetValue.FLAG_NX) != 0) {
+            expected = ZSetValue.NOP;
+          } else {
+            if ((flags & ZSetValue.FLAG_INCR) != 0) {
+              expectedScore += current;
+            }
+            if (((flags & ZSetValue.FLAG_LT) != 0 && expectedScore >= current)
+                || ((flags & ZSetValue.FLAG_GT) != 0 && expectedScore <= current)) {
+              expected = ZSetValue.NOP;
+            } else {
+              expected = expectedScore != current ? ZSetValue.UPDATED : ZSetValue.UNCHANGED;
+            }
+          }
+          assertThat(set.add(bytes(member), score, flags, result)).as("step %d", step).isEqualTo(expected);
+          if (expected == ZSetValue.ADDED || expected == ZSetValue.UPDATED) {
+            model.put(member, expectedScore);
+          }
+          if (expected != ZSetValue.NOP) {
+            assertThat(result[0]).isEqualTo(expectedScore);
+          }
+        }
+        assertThat(set.length()).isEqualTo(model.size());
+        if (step % 50 == 0) {
+          assertThat(set.invariantsHold()).isTrue();
+          checkRanks(set, model, random);
+        }
+      }
+      checkRanks(set, model, random);
+    }
+  }
+
+  private static void checkRanks(ZSetValue set, java.util.Map<String, Double> model, Random random) {
+    List<String> sorted = new ArrayList<>(model.keySet());
+    sorted.sort((a, b) -> {
+      int byScore = Double.compare(model.get(a), model.get(b));
+      return byScore != 0 ? byScore : a.compareTo(b);
+    });
+    for (int rank = 0; rank < sorted.size(); rank++) {
+      String member = sorted.get(rank);
+      assertThat(set.rank(bytes(member))).isEqualTo(rank);
+      assertThat(new String(set.memberAt(rank), StandardCharsets.UTF_8)).isEqualTo(member);
+      assertThat(set.scoreAt(rank)).isEqualTo(model.get(member));
+      assertThat(set.score(bytes(member))).isEqualTo(model.get(member));
+    }
+    assertThat(set.rank(bytes("absent"))).isEqualTo(-1);
+    assertThat(set.score(bytes("absent"))).isNull();
+    for (int i = 0; i < 20 && !sorted.isEmpty(); i++) {
+      double below = random.nextInt(12) - 6;
+      long count = sorted.stream().filter(m -> model.get(m) < below).count();
+      assertThat(set.countWhile((score, member) -> score < below)).isEqualTo(count);
+      int start = random.nextInt(sorted.size());
+      int end = Math.min(sorted.size() - 1, start + random.nextInt(10));
+      List<String> reverse = new ArrayList<>();
+      set.visit(start, end, true, (member, score) -> reverse.add(new String(member, StandardCharsets.UTF_8)));
+      List<String> expected = new ArrayList<>(sorted.subList(start, end + 1));
+      java.util.Collections.reverse(expected);
+      assertThat(reverse).containsExactlyElementsOf(expected);
+    }
+  }
+
   @Test
   void memoryEstimateReturnsToItsStartWhenEmptiedAndGrowsWithContent() {
     for (int limit : new int[] {0, 128}) {
