@@ -116,6 +116,7 @@ public final class Dispatcher {
     long repliesBefore = reply.repliesWritten();
     boolean failed = false;
     context.prepare(spec, args);
+    context.keySlots(keyPositions, slot, slots);
     boolean denyBlockingBefore = client.denyBlocking();
     if (locked) {
       client.denyBlocking(true);
