@@ -185,7 +185,12 @@ public final class Database {
    * key if the collection became empty (Redis never keeps empty collections).
    */
   public void changed(byte[] key) {
-    SlotTable table = slots[KeySlot.of(key)];
+    changed(key, KeySlot.of(key));
+  }
+
+  /** {@link #changed(byte[])} for a key whose slot the caller already knows. */
+  public void changed(byte[] key, int slot) {
+    SlotTable table = slots[slot];
     if (table == null) {
       return;
     }
