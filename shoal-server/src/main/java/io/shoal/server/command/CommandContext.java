@@ -6,6 +6,7 @@ import io.shoal.server.keyspace.Database;
 import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.resp.Reply;
 import io.shoal.server.resp.ShoalError;
+import io.shoal.server.slot.KeySlot;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,13 @@ public final class CommandContext {
   private final ArrayList<byte[][]> effects = new ArrayList<>(2);
   private boolean rewritten;
   private boolean verbatimKept;
+  // Slots the dispatcher computed for this execution's key arguments (for locking), so that the
+  // keyspace need not hash the same keys again: keySlot for the single-key case, else keySlots
+  // in the order of keyPositions (null when unknown).
+  private int[] keyPositions;
+  private int[] keySlots;
+  private int keySlot = -1;
+  private int keySlotCursor;
 
   public CommandContext(ShoalServer server, ClientConnection client) {
     this.server = server;
@@ -34,6 +42,9 @@ public final class CommandContext {
   public void prepare(CommandSpec command, byte[][] arguments) {
     this.spec = command;
     this.args = arguments;
+    this.keyPositions = null;
+    this.keySlots = null;
+    this.keySlot = -1;
     if (rewritten) {
       effects.clear();
       rewritten = false;
@@ -81,6 +92,41 @@ public final class CommandContext {
    */
   public List<byte[][]> propagation() {
     return rewritten ? effects : null;
+  }
+
+  /** The slots of the key arguments, as computed for locking; see {@link #slotOf}. */
+  void keySlots(int[] positions, int slot, int[] slots) {
+    this.keyPositions = positions;
+    this.keySlot = slot;
+    this.keySlots = slots.length == positions.length ? slots : null;
+    this.keySlotCursor = 0;
+  }
+
+  /**
+   * The hash slot of a key argument of this command ({@link KeySlot#of}), without hashing it
+   * again when it is one of the key arguments whose slot the dispatcher computed (recognised by
+   * identity, so any other array is hashed).
+   */
+  public int slotOf(byte[] key) {
+    int[] positions = keyPositions;
+    if (positions != null) {
+      if (keySlot >= 0) {
+        if (args[positions[0]] == key) {
+          return keySlot;
+        }
+      } else if (keySlots != null) {
+        // Commands walk their keys in order (MSET): start after the last one found.
+        int count = positions.length;
+        for (int n = 0, i = keySlotCursor; n < count; n++, i = i + 1 == count ? 0 : i + 1) {
+          int position = positions[i];
+          if (position < args.length && args[position] == key) {
+            keySlotCursor = i + 1 == count ? 0 : i + 1;
+            return keySlots[i];
+          }
+        }
+      }
+    }
+    return KeySlot.of(key);
   }
 
   public ShoalServer server() {

@@ -116,6 +116,7 @@ public final class Dispatcher {
     long repliesBefore = reply.repliesWritten();
     boolean failed = false;
     context.prepare(spec, args);
+    context.keySlots(keyPositions, slot, slots);
     boolean denyBlockingBefore = client.denyBlocking();
     if (locked) {
       client.denyBlocking(true);
@@ -124,7 +125,7 @@ public final class Dispatcher {
       spec.handler().execute(context);
       // A command that blocked has changed nothing yet: waking WATCH or other waiters would be wrong.
       if (spec.isWrite() && !client.blocked()) {
-        afterWrite(client, spec, args, keyPositions);
+        afterWrite(client, spec, args, keyPositions, slot, slots);
         if (lockEverything(spec)) {
           afterKeylessWrite(client);
         }
@@ -173,7 +174,8 @@ public final class Dispatcher {
     return spec.firstKey() <= 0 && !spec.movableKeys() && spec.isWrite();
   }
 
-  private void afterWrite(ClientConnection client, CommandSpec spec, byte[][] args, int[] keyPositions) {
+  private void afterWrite(ClientConnection client, CommandSpec spec, byte[][] args, int[] keyPositions,
+      int slot, int[] slots) {
     if (keyPositions.length == 0) {
       return;
     }
@@ -181,13 +183,16 @@ public final class Dispatcher {
     // A string command changed no collection in place: no second lookup of each key.
     boolean collections = !spec.writesOnlyStrings();
     List<KeyWriteListener> listeners = server.keyWriteListeners();
-    for (int position : keyPositions) {
+    // The slots computed for locking, in key order when none was skipped.
+    boolean slotsInOrder = slots.length == keyPositions.length;
+    for (int j = 0; j < keyPositions.length; j++) {
+      int position = keyPositions[j];
       if (position >= args.length) {
         continue;
       }
       byte[] key = args[position];
       if (collections) {
-        db.changed(key);
+        db.changed(key, slot >= 0 ? slot : slotsInOrder ? slots[j] : KeySlot.of(key));
       }
       for (int i = 0; i < listeners.size(); i++) {
         listeners.get(i).keyWritten(client.db(), key, client);

@@ -52,7 +52,12 @@ public final class Database {
 
   /** The live value of a key, or null; expires it if its time has come and touches its clock. */
   public Object get(byte[] key) {
-    SlotTable table = slots[KeySlot.of(key)];
+    return get(key, KeySlot.of(key));
+  }
+
+  /** {@link #get(byte[])} for a key whose slot the caller already knows ({@link KeySlot#of}). */
+  public Object get(byte[] key, int slot) {
+    SlotTable table = slots[slot];
     int index = liveIndex(table, key);
     if (index < 0) {
       return null;
@@ -79,7 +84,12 @@ public final class Database {
 
   /** The string value, null if absent, WRONGTYPE if the key holds another type. */
   public byte[] getString(byte[] key) {
-    Object value = get(key);
+    return getString(key, KeySlot.of(key));
+  }
+
+  /** {@link #getString(byte[])} for a key whose slot the caller already knows. */
+  public byte[] getString(byte[] key, int slot) {
+    Object value = get(key, slot);
     if (value == null || value instanceof byte[]) {
       return (byte[]) value;
     }
@@ -113,16 +123,26 @@ public final class Database {
 
   /** Stores a value and removes any TTL, as SET does. */
   public void set(byte[] key, Object value) {
-    put(key, value, false);
+    put(key, KeySlot.of(key), value, false);
+  }
+
+  /** {@link #set(byte[], Object)} for a key whose slot the caller already knows. */
+  public void set(byte[] key, int slot, Object value) {
+    put(key, slot, value, false);
   }
 
   /** Stores a value, keeping the TTL the key had (SET KEEPTTL, SETRANGE, APPEND...). */
   public void setKeepTtl(byte[] key, Object value) {
-    put(key, value, true);
+    put(key, KeySlot.of(key), value, true);
   }
 
-  private void put(byte[] key, Object value, boolean keepTtl) {
-    SlotTable table = slotForWrite(KeySlot.of(key));
+  /** {@link #setKeepTtl(byte[], Object)} for a key whose slot the caller already knows. */
+  public void setKeepTtl(byte[] key, int slot, Object value) {
+    put(key, slot, value, true);
+  }
+
+  private void put(byte[] key, int slot, Object value, boolean keepTtl) {
+    SlotTable table = slotForWrite(slot);
     int index = table.find(key);
     int clock = keyspace.eviction().touch(0);
     if (index >= 0) {
@@ -165,7 +185,12 @@ public final class Database {
    * key if the collection became empty (Redis never keeps empty collections).
    */
   public void changed(byte[] key) {
-    SlotTable table = slots[KeySlot.of(key)];
+    changed(key, KeySlot.of(key));
+  }
+
+  /** {@link #changed(byte[])} for a key whose slot the caller already knows. */
+  public void changed(byte[] key, int slot) {
+    SlotTable table = slots[slot];
     if (table == null) {
       return;
     }

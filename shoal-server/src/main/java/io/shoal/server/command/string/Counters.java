@@ -26,14 +26,15 @@ final class Counters {
   static void incrBy(CommandContext c, long increment) {
     byte[] key = c.arg(1);
     Database db = c.db();
-    byte[] value = db.getString(key);
+    int slot = c.slotOf(key);
+    byte[] value = db.getString(key, slot);
     long current = value == null ? 0 : NumberFormat.parseLong(value);
     if ((increment < 0 && current < 0 && increment < Long.MIN_VALUE - current)
         || (increment > 0 && current > 0 && increment > Long.MAX_VALUE - current)) {
       throw ShoalError.err("increment or decrement would overflow");
     }
     long result = current + increment;
-    db.setKeepTtl(key, NumberFormat.toBytes(result));
+    db.setKeepTtl(key, slot, NumberFormat.toBytes(result));
     c.notify('$', "incrby", key);
     c.reply().integer(result);
   }

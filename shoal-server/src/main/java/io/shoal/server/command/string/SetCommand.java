@@ -82,8 +82,9 @@ final class SetCommand {
   static void set(CommandContext c) {
     if (c.argc() == 3) {
       // The plain SET of benchmarks and caches: no option parsing, no allocation.
-      c.db().set(c.arg(1), c.arg(2));
-      c.notify('$', "set", c.arg(1));
+      byte[] key = c.arg(1);
+      c.db().set(key, c.slotOf(key), c.arg(2));
+      c.notify('$', "set", key);
       c.reply().ok();
       return;
     }

@@ -82,7 +82,8 @@ public final class StringCommands implements ServerModule {
   }
 
   private static void get(CommandContext c) {
-    byte[] value = c.db().getString(c.arg(1));
+    byte[] key = c.arg(1);
+    byte[] value = c.db().getString(key, c.slotOf(key));
     countHit(c, value != null);
     c.reply().bulk(value);
   }
@@ -132,7 +133,7 @@ public final class StringCommands implements ServerModule {
       }
     }
     for (int i = 1; i < c.argc(); i += 2) {
-      db.set(c.arg(i), c.arg(i + 1));
+      db.set(c.arg(i), c.slotOf(c.arg(i)), c.arg(i + 1));
       c.notify('$', "set", c.arg(i));
     }
     if (onlyIfNoneExist) {
