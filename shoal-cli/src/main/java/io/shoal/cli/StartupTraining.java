@@ -25,6 +25,13 @@ public final class StartupTraining {
   private StartupTraining() {}
 
   public static void main(String[] args) throws Exception {
+    train();
+    // The cache is written as the JVM exits; a lingering non-daemon thread must not delay that.
+    System.exit(0);
+  }
+
+  /** The whole workload, in a temporary directory removed afterwards. */
+  static void train() throws Exception {
     Path dir = Files.createTempDirectory("shoal-training");
     try {
       // A snapshot and an AOF to load, written by a node that serves commands of every type.
@@ -40,8 +47,6 @@ public final class StartupTraining {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
-    // The cache is written as the JVM exits; a lingering non-daemon thread must not delay that.
-    System.exit(0);
   }
 
   private interface Work {
