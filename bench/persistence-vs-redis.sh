@@ -8,6 +8,8 @@
 #
 # Environment: N, CLIENTS (50), KEYS, VALUE_BYTES (16), REDIS_PORT (7379), SHOAL_PORT (7380),
 # REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root), ONLY (aof or rdb: one part).
+# Shoal starts through the launcher, so it runs with the JVM flags and start-up cache users get; the
+# first start after a build records the cache (untimed: the timed start-up is the second one).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -47,9 +47,13 @@ public final class LocalCommand implements Callable<Integer> {
       int port = basePort + i;
       Path nodeDir = dir.resolve(Integer.toString(port)).toAbsolutePath();
       Files.createDirectories(nodeDir);
-      ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+      List<String> command = new ArrayList<>();
+      command.add(java);
+      command.addAll(nodeJavaFlags());
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"),
           "io.shoal.cli.ShoalCli", "server", "--cluster", "--port", Integer.toString(port),
-          "--seeds", "127.0.0.1:" + basePort, "--dir", nodeDir.toString());
+          "--seeds", "127.0.0.1:" + basePort, "--dir", nodeDir.toString()));
+      ProcessBuilder builder = new ProcessBuilder(command);
       builder.redirectErrorStream(true).redirectOutput(nodeDir.resolve("shoal.log").toFile());
       children.add(builder.start());
       endpoints.add("127.0.0.1:" + port);
@@ -111,6 +115,23 @@ public final class LocalCommand implements Callable<Integer> {
   }
 
   /** One line per node: its role (slots of a master, the master of a replica) and proxy port. */
+  /**
+   * The JVM flags the {@code ./shoal} launcher started this process with (GC, native access, the
+   * start-up cache), so the nodes start as a single {@code shoal server} would.
+   */
+  static List<String> nodeJavaFlags() {
+    String flags = System.getenv("SHOAL_NODE_JAVA_FLAGS");
+    List<String> result = new ArrayList<>();
+    if (flags != null) {
+      for (String flag : flags.trim().split("\\s+")) {
+        if (!flag.isEmpty()) {
+          result.add(flag);
+        }
+      }
+    }
+    return result;
+  }
+
   static void printRoles(List<String> endpoints) throws java.io.IOException {
     List<String[]> lines = ClusterCommand.nodeLines(endpoints.get(0));
     java.util.Map<String, String> endpointOf = new java.util.HashMap<>();

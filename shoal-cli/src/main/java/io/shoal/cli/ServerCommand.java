@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * `shoal server`: one node in the foreground. Ctrl-C and SIGTERM stop it cleanly through the JVM's
  * shutdown hook; the SHUTDOWN command stops it from a client.
  */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Run a Shoal node in the foreground.")
+@Command(name = "server", mixinStandardHelpOptions = true, version = "shoal 0.1.0", description = "Run a Shoal node in the foreground.")
 public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Client port (default 6379).")
   Integer port;

@@ -132,6 +132,9 @@ public final class ShoalServer implements AutoCloseable {
   }
 
   public ShoalServer start() throws InterruptedException {
+    for (ServerModule module : modules) {
+      module.beforeBind(this);
+    }
     boolean epoll = Epoll.isAvailable();
     bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     int ioThreads = core.ioThreads.asInt() > 0 ? core.ioThreads.asInt() : autoIoThreads(Runtime.getRuntime().availableProcessors());

@@ -32,8 +32,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,6 +81,8 @@ public final class Persistence implements ServerModule {
   private volatile AppendOnlyFile aof;
   private volatile long aofOffsetBase;
   private volatile boolean loading;
+  /** The RDB load started by {@link #beforeBind}, joined by {@link #start}. */
+  private FutureTask<Void> earlyLoad;
   private volatile ClientConnection loaderClient;
   private volatile long lastSaveMillis;
   private volatile long lastBgsaveAttemptMillis;
@@ -216,12 +220,40 @@ public final class Persistence implements ServerModule {
 
   // ---------------------------------------------------------------- start and stop
 
+  /**
+   * An RDB file starts loading on its own thread before the node binds its socket, so the I/O
+   * threads' start-up (Netty's class loading and native set-up, ~0.1 s) overlaps the load instead
+   * of preceding it. An AOF is replayed through the dispatcher and waits for {@link #start}, when
+   * the modules it drives have started.
+   */
+  @Override
+  public void beforeBind(ShoalServer server) {
+    loading = true;
+    if (appendonly.asBoolean() || !Files.exists(rdbPath())) {
+      return;
+    }
+    FutureTask<Void> load = new FutureTask<>(() -> {
+      loadRdbAtStartup();
+      return null;
+    });
+    Thread thread = new Thread(load, "shoal-rdb-load");
+    thread.setDaemon(true);
+    thread.start();
+    earlyLoad = load;
+  }
+
   @Override
   public void start(ShoalServer server) {
     lastSaveMillis = server.nowMillis();
     loading = true;
     try {
-      loadAtStartup();
+      FutureTask<Void> early = earlyLoad;
+      earlyLoad = null;
+      if (early != null) {
+        awaitEarlyLoad(early);
+      } else {
+        loadAtStartup();
+      }
       if (appendonly.asBoolean()) {
         aof = new AppendOnlyFile(aofPath(), fsyncPolicy());
       }
@@ -317,6 +349,32 @@ public final class Persistence implements ServerModule {
           (System.nanoTime() - started) / 1_000_000);
       return;
     }
+    loadRdbAtStartup();
+  }
+
+  private static void awaitEarlyLoad(FutureTask<Void> load) throws IOException {
+    try {
+      load.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while loading the data set", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  private void loadRdbAtStartup() throws IOException {
+    Keyspace keyspace = server.keyspace();
     Path path = rdbPath();
     if (!Files.exists(path)) {
       return;

@@ -9,6 +9,12 @@ import io.shoal.server.ShoalServer;
 public interface ServerModule {
   void install(ShoalServer server);
 
+  /**
+   * Called before the I/O threads start and the listening socket is bound: work that does not
+   * need them (reading the data set from disk) starts here and overlaps their start-up.
+   */
+  default void beforeBind(ShoalServer server) {}
+
   /** Called after the listening socket is bound; background jobs start here. */
   default void start(ShoalServer server) {}
 
