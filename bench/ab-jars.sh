@@ -7,7 +7,9 @@
 #   cp shoal-cli/target/shoal.jar /tmp/before.jar   # ... change, rebuild ...
 #   flock /tmp/shoal-bench.lock bench/ab-jars.sh /tmp/before.jar shoal-cli/target/shoal.jar
 #
-# Environment: TESTS (redis-benchmark -t list, default set,get,incr), N (requests per run,
+# Environment: TESTS (redis-benchmark -t list, default set,get,incr; lrange_100, lrange_300,
+# lrange_500 and lrange_600 run LRANGE mylist 0 N-1 alone on a list filled once, so the LPUSH
+# that redis-benchmark -t lrange_N would interleave stays out of the figures), N (requests per run,
 # 300000), P (pipeline, 16), ROUNDS (5), PORT_A (31392), PORT_B (31393), JAVA (newest JDK under
 # /usr/lib/jvm), JAVA_OPTS (default -XX:+UseParallelGC; the Unsafe option is added as ./shoal does).
 set -euo pipefail
@@ -39,13 +41,26 @@ pids+=($!); pid_a=$!
 # shellcheck disable=SC2086
 "$JAVA" $extra ${JAVA_OPTS:--XX:+UseParallelGC} -jar "$2" server --port "$port_b" --dir "$work/b" >"$work/b.log" 2>&1 &
 pids+=($!); pid_b=$!
+# redis-benchmark arguments of one test
+test_args() {
+  case "$1" in
+    lrange_*) echo "LRANGE mylist 0 $((${1#lrange_} - 1))" ;;
+    *) echo "-t $1" ;;
+  esac
+}
 for port in $port_a $port_b; do
   deadline=$((SECONDS + 120))
   until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; do
     [ $SECONDS -lt $deadline ] || { echo "no node on $port" >&2; exit 1; }
     sleep 0.2
   done
-  redis-benchmark -p "$port" -c 50 -n 400000 -r 1000000 -P "$P" -t "$tests" -q >/dev/null  # JIT warm-up
+  if [[ ",$tests," == *,lrange_* ]]; then
+    redis-benchmark -p "$port" -c 50 -n 1000 -q -t lpush >/dev/null  # fills mylist
+  fi
+  for t in ${tests//,/ }; do
+    # shellcheck disable=SC2046
+    redis-benchmark -p "$port" -c 50 -n $((400000 / $(echo "$tests" | tr , '\n' | wc -l))) -r 1000000 -P "$P" -q $(test_args "$t") >/dev/null  # JIT warm-up
+  done
 done
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for _ in $(seq "$rounds"); do
@@ -53,7 +68,8 @@ for _ in $(seq "$rounds"); do
     for side in a b; do
       if [ $side = a ]; then port=$port_a; pid=$pid_a; else port=$port_b; pid=$pid_b; fi
       before=$(ticks "$pid")
-      rps=$(redis-benchmark -p "$port" -c 50 -n "$n" -r 1000000 -P "$P" -t "$t" --csv | grep -v '^"test"' | cut -d, -f2 | tr -d '"')
+      # shellcheck disable=SC2046
+      rps=$(redis-benchmark -p "$port" -c 50 -n "$n" -r 1000000 -P "$P" --csv $(test_args "$t") | grep -v '^"test"' | cut -d, -f2 | tr -d '"')
       after=$(ticks "$pid")
       # clock ticks are 1/100 s: CPU microseconds per request
       echo "$t $side $rps $(awk -v a="$before" -v b="$after" -v n="$n" 'BEGIN { printf "%.3f", (b - a) * 10000 / n }')"

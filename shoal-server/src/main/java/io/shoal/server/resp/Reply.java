@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Reply {
   private static final byte[] CRLF = {'\r', '\n'};
+  /** CRLF for {@link ByteBuf#setShort}, which writes big-endian: '\r' then '\n'. */
+  private static final int CRLF_SHORT = ('\r' << 8) | '\n';
   private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] QUEUED = "+QUEUED\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -137,6 +139,74 @@ public final class Reply {
     }
     out.writeBytes(value, offset, length);
     out.writeBytes(CRLF);
+  }
+
+  /**
+   * Writes {@code count} bulk strings from {@code values[offset..]} (no array header; non-null
+   * elements). The bulk-by-bulk path pays a capacity check per header, value and CRLF, which was
+   * all of LRANGE's time; this sums the size, checks capacity once, fills the bytes with index
+   * based sets and moves the writer index once.
+   */
+  public void bulks(byte[][] values, int offset, int count) {
+    int end = offset + count;
+    long total = 0;
+    for (int i = offset; i < end; i++) {
+      int length = values[i].length;
+      total += headerSize(length) + length + 2;
+    }
+    if (total > Integer.MAX_VALUE - out.writerIndex()) {
+      for (int i = offset; i < end; i++) {
+        bulk(values[i], 0, values[i].length);
+      }
+      return;
+    }
+    repliesWritten += count;
+    ByteBuf buf = out;
+    buf.ensureWritable((int) total);
+    int at = buf.writerIndex();
+    for (int i = offset; i < end; i++) {
+      byte[] value = values[i];
+      int length = value.length;
+      if (length < BULK_HEADERS.length) {
+        byte[] header = BULK_HEADERS[length];
+        buf.setBytes(at, header);
+        at += header.length;
+      } else {
+        buf.setByte(at++, '$');
+        at = setDecimal(buf, at, length);
+        buf.setShort(at, CRLF_SHORT);
+        at += 2;
+      }
+      buf.setBytes(at, value);
+      at += length;
+      buf.setShort(at, CRLF_SHORT);
+      at += 2;
+    }
+    buf.writerIndex(at);
+  }
+
+  /** Bytes of "$<length>\r\n". */
+  private static int headerSize(int length) {
+    return length < BULK_HEADERS.length ? BULK_HEADERS[length].length : 3 + decimalDigits(length);
+  }
+
+  private static int decimalDigits(int value) {
+    int digits = 1;
+    while (value >= 10) {
+      value /= 10;
+      digits++;
+    }
+    return digits;
+  }
+
+  /** Writes a non-negative int's digits at an index, returning the index after them. */
+  private static int setDecimal(ByteBuf buf, int at, int value) {
+    int digits = decimalDigits(value);
+    for (int i = at + digits - 1; i >= at; i--) {
+      buf.setByte(i, '0' + value % 10);
+      value /= 10;
+    }
+    return at + digits;
   }
 
   public void bulk(String value) {

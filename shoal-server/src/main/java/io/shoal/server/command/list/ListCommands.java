@@ -184,9 +184,7 @@ public final class ListCommands implements ServerModule {
       return;
     }
     reply.array(popped.length);
-    for (byte[] element : popped) {
-      reply.bulk(element);
-    }
+    reply.bulks(popped, 0, popped.length);
   }
 
   private static void llen(CommandContext c) {
@@ -255,10 +253,9 @@ public final class ListCommands implements ServerModule {
       return;
     }
     Reply reply = c.reply();
-    reply.array(range[1] - range[0] + 1);
-    for (int i = range[0]; i <= range[1]; i++) {
-      reply.bulk(list.get(i));
-    }
+    int count = range[1] - range[0] + 1;
+    reply.array(count);
+    list.forEachSegment(range[0], count, reply::bulks);
   }
 
   private void ltrim(CommandContext c) {

@@ -271,6 +271,30 @@ public final class ListValue extends CollectionValue {
     return -1;
   }
 
+  /** Receives a run of elements that lie next to each other in the backing ring. */
+  @FunctionalInterface
+  public interface SegmentVisitor {
+    void accept(byte[][] array, int offset, int length);
+  }
+
+  /**
+   * Visits {@code count} elements from index {@code start} as at most two contiguous slices of the
+   * ring (it may wrap), so a range reply can be written in bulk instead of element by element.
+   */
+  public void forEachSegment(int start, int count, SegmentVisitor visitor) {
+    if (count <= 0) {
+      return;
+    }
+    checkIndex(start);
+    checkIndex(start + count - 1);
+    int first = physical(start);
+    int untilWrap = Math.min(count, elements.length - first);
+    visitor.accept(elements, first, untilWrap);
+    if (untilWrap < count) {
+      visitor.accept(elements, 0, count - untilWrap);
+    }
+  }
+
   /** Visits the elements from head to tail. */
   public void forEach(Consumer<byte[]> visitor) {
     for (int i = 0; i < size; i++) {

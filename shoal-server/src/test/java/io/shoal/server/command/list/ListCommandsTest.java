@@ -306,6 +306,34 @@ class ListCommandsTest {
   }
 
   @Test
+  void rangesAcrossTheRingWrapInResp2AndResp3() {
+    // LPUSH moves the ring's head below index 0, so the list wraps and LRANGE writes two slices.
+    List<String> model = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      jedis.rpush("w", "r" + i);
+      model.add("r" + i);
+      jedis.lpush("w", "l" + i + "x".repeat(i * 20));
+      model.add(0, "l" + i + "x".repeat(i * 20));
+    }
+    assertThat(jedis.lrange("w", 0, -1)).isEqualTo(model);
+    assertThat(jedis.lrange("w", 30, 50)).isEqualTo(model.subList(30, 51));
+    assertThat(jedis.lpop("w", 3)).isEqualTo(model.subList(0, 3));
+    model.subList(0, 3).clear();
+    RedisClient client = RedisClient.create("redis://127.0.0.1:" + server.port());
+    client.setOptions(io.lettuce.core.ClientOptions.builder()
+        .protocolVersion(io.lettuce.core.protocol.ProtocolVersion.RESP3).build());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      RedisCommands<String, String> redis = connection.sync();
+      assertThat(redis.clientInfo()).contains("resp=3");
+      assertThat(redis.lrange("w", 0, -1)).isEqualTo(model);
+      assertThat(redis.lrange("w", -10, -1)).isEqualTo(model.subList(model.size() - 10, model.size()));
+      assertThat(redis.rpop("w", 2)).isEqualTo(List.of(model.get(model.size() - 1), model.get(model.size() - 2)));
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
   void redisCliSeesRedisReplies() {
     org.junit.jupiter.api.Assumptions.assumeTrue(RedisCli.available());
     assertThat(RedisCli.run(server.port(), "RPUSH", "cli", "a", "b")).isEqualTo("2");

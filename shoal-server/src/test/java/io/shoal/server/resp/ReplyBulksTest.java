@@ -1,0 +1,52 @@
+package io.shoal.server.resp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The one-capacity-check bulk writer gives byte for byte what bulk-by-bulk writing gives. */
+class ReplyBulksTest {
+  @Test
+  void bulksMatchBulkByBulkOnHeapAndDirectBuffers() {
+    Random random = new Random(11);
+    // Lengths around the cached-header edge (512) and around digit-count changes.
+    int[] lengths = {0, 1, 9, 10, 99, 100, 511, 512, 513, 999, 1000, 9999, 10000, 70000};
+    byte[][] values = new byte[lengths.length + 40][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = new byte[i < lengths.length ? lengths[i] : random.nextInt(40)];
+      random.nextBytes(values[i]);
+    }
+    for (int from = 0; from < values.length; from += 7) {
+      int count = Math.min(values.length - from, 1 + random.nextInt(20));
+      ByteBuf expected = Unpooled.buffer(1);
+      Reply one = new Reply(expected);
+      for (int i = from; i < from + count; i++) {
+        one.bulk(values[i]);
+      }
+      for (ByteBuf target : new ByteBuf[] {Unpooled.buffer(1), PooledByteBufAllocator.DEFAULT.directBuffer(3)}) {
+        target.writeByte('x'); // a reply already in the buffer stays in front
+        Reply bulk = new Reply(target);
+        bulk.bulks(values, from, count);
+        assertThat(bulk.repliesWritten()).isEqualTo(one.repliesWritten());
+        assertThat(target.readByte()).isEqualTo((byte) 'x');
+        assertThat(ByteBufUtil.getBytes(target)).as("from %d count %d", from, count)
+            .isEqualTo(ByteBufUtil.getBytes(expected));
+        target.release();
+      }
+    }
+  }
+
+  @Test
+  void emptyRunWritesNothing() {
+    ByteBuf target = Unpooled.buffer();
+    new Reply(target).bulks(new byte[][] {"a".getBytes()}, 1, 0);
+    assertThat(target.readableBytes()).isZero();
+    assertThat(Arrays.toString(ByteBufUtil.getBytes(target))).isEqualTo("[]");
+  }
+}
