@@ -14,21 +14,7 @@
 # /usr/lib/jvm), JAVA_OPTS (default -XX:+UseParallelGC; the Unsafe option is added as ./shoal does).
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 A.jar B.jar" >&2; exit 1; }
-newest_java() {
-  local best="" best_version=0
-  for home in /usr/lib/jvm/*; do
-    [ -x "$home/bin/java" ] || continue
-    local version
-    version=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
-    if [ -n "$version" ] && [ "$version" -gt "$best_version" ]; then best="$home/bin/java"; best_version=$version; fi
-  done
-  echo "${best:-java}"
-}
-JAVA="${JAVA:-$(newest_java)}"
-version=$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
-extra=""
-if [ "${version:-17}" -ge 22 ]; then extra="--enable-native-access=ALL-UNNAMED"; fi
-if [ "${version:-17}" -ge 23 ]; then extra="$extra --sun-misc-unsafe-memory-access=allow"; fi
+. "$(dirname "$0")/java.sh"
 tests="${TESTS:-set,get,incr}"; n="${N:-300000}"; P="${P:-16}"; rounds="${ROUNDS:-5}"
 port_a="${PORT_A:-31392}"; port_b="${PORT_B:-31393}"
 work="$(mktemp -d)"
@@ -36,10 +22,10 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 # shellcheck disable=SC2086
-"$JAVA" $extra ${JAVA_OPTS:--XX:+UseParallelGC} -jar "$1" server --port "$port_a" --dir "$work/a" >"$work/a.log" 2>&1 &
+"$JAVA" $JAVA_FLAGS ${JAVA_OPTS:--XX:+UseParallelGC} -jar "$1" server --port "$port_a" --dir "$work/a" >"$work/a.log" 2>&1 &
 pids+=($!); pid_a=$!
 # shellcheck disable=SC2086
-"$JAVA" $extra ${JAVA_OPTS:--XX:+UseParallelGC} -jar "$2" server --port "$port_b" --dir "$work/b" >"$work/b.log" 2>&1 &
+"$JAVA" $JAVA_FLAGS ${JAVA_OPTS:--XX:+UseParallelGC} -jar "$2" server --port "$port_b" --dir "$work/b" >"$work/b.log" 2>&1 &
 pids+=($!); pid_b=$!
 # redis-benchmark arguments of one test
 test_args() {

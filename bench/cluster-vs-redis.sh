@@ -35,21 +35,7 @@ trap cleanup EXIT
 
 [ -f "$root/shoal-cli/target/shoal.jar" ] || (cd "$root" && ./mvnw -q -DskipTests package)
 
-newest_java() {
-  local best="" best_version=0
-  for home in /usr/lib/jvm/*; do
-    [ -x "$home/bin/java" ] || continue
-    local version
-    version=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
-    if [ -n "$version" ] && [ "$version" -gt "$best_version" ]; then best="$home/bin/java"; best_version=$version; fi
-  done
-  echo "${best:-java}"
-}
-JAVA=${JAVA:-$(newest_java)}
-java_extra=""
-if [ "$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)" -ge 22 ]; then
-  java_extra="--enable-native-access=ALL-UNNAMED"
-fi
+. "$root/bench/java.sh"
 
 wait_ok() {
   for _ in $(seq 1 120); do
@@ -67,7 +53,7 @@ echo "== starting $NODES Shoal nodes ($SHOAL_BASE..) on $JAVA"
 for port in "${shoal_ports[@]}"; do
   mkdir -p "$work/shoal-$port"
   # shellcheck disable=SC2086
-  "$JAVA" $java_extra ${SHOAL_JAVA_OPTS:--XX:+UseParallelGC} -jar "$root/shoal-cli/target/shoal.jar" server --cluster \
+  "$JAVA" $JAVA_FLAGS ${SHOAL_JAVA_OPTS:--XX:+UseParallelGC} -jar "$root/shoal-cli/target/shoal.jar" server --cluster \
     --port "$port" --dir "$work/shoal-$port" --set save= --set appendonly=no $SHOAL_ARGS > "$work/shoal-$port.log" 2>&1 &
   pids+=($!)
 done
