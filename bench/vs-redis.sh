@@ -11,8 +11,9 @@
 # PIPELINES ("1 16"), MEMORY_KEYS (1000000), VALUE_BYTES (16), REDIS_PORT (7379),
 # SHOAL_PORT (7380), REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root),
 # SHOAL_ARGS (extra `shoal server` arguments, e.g. "--set io-threads=1"), ONLY (a comma-separated list
-# of labels to run, e.g. ONLY=ZADD,HSET; default every test) and MEMORY_KEYS=0 to skip the memory
-# table.
+# of labels to run, e.g. ONLY=ZADD,HSET; default every test), MEMORY_KEYS=0 to skip the memory
+# table, WARMUP (requests per test in the unrecorded warm-up, N/5; 0 skips it) and
+# SHOAL_STARTUP_CACHE (off; on uses the launcher's start-up cache).
 #
 # Each test is one line of TESTS: "label|redis-benchmark arguments". Command families add theirs
 # (e.g. "LPUSH|-t lpush" or "SADD|sadd myset __rand_int__"); a label must not contain '|'.
@@ -86,6 +87,10 @@ rss_kb() {
 "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
   --enable-debug-command local --daemonize no >"$work/redis.log" 2>&1 &
 redis_pid=$!
+# Shoal starts without the launcher's start-up cache unless SHOAL_STARTUP_CACHE=on: the cache only
+# shortens start-up, and the pages it maps are touched after the memory baseline is read, which
+# adds about 22 MB (~35 bytes/key) of constant cost to the per-key growth (2026-11-23: growth 185.5
+# vs 149.3 bytes/key, RSS after loading 258.7 vs 246.4 MB).
 # shellcheck disable=SC2086
 SHOAL_STARTUP_CACHE="${SHOAL_STARTUP_CACHE:-off}" "$SHOAL" server --port "$SHOAL_PORT" --dir "$work/shoal" ${SHOAL_ARGS:-} >"$work/shoal.log" 2>&1 &
 shoal_pid=$!
@@ -111,11 +116,6 @@ csv_field() {
   value=$(grep -v '^"test"' "$1" | tail -n 1 | tr -d '"' | cut -d, -f"$2")
   echo "${value:-n/a}"
 }
-
-# Shoal starts without the launcher's start-up cache unless SHOAL_STARTUP_CACHE=on: the cache only
-# shortens start-up, and the pages it maps are touched after the memory baseline is read, which
-# adds about 22 MB (~35 bytes/key) of constant cost to the per-key growth (2026-11-23: growth 185.5
-# vs 149.3 bytes/key, RSS after loading 258.7 vs 246.4 MB).
 
 # Warm-up, not recorded: each test once against both servers at -P 1 with WARMUP requests, so that
 # the JVM's JIT has compiled the hot paths before Shoal is measured (Redis gets the same run).
