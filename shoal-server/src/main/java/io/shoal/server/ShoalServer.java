@@ -358,6 +358,23 @@ public final class ShoalServer implements AutoCloseable {
     return null;
   }
 
+  /** True when a reply barrier asks that the client's replies flush with the event loop's batch. */
+  public boolean batchesReplies(ClientConnection client) {
+    for (int i = 0; i < replyBarriers.size(); i++) {
+      if (replyBarriers.get(i).batches(client)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Once per event-loop iteration that deferred flushes: the barriers' shared work, before those flushes. */
+  public void beforeBatchFlush() {
+    for (int i = 0; i < replyBarriers.size(); i++) {
+      replyBarriers.get(i).beforeBatchFlush();
+    }
+  }
+
   public void addGate(CommandGate gate) {
     gates.add(gate);
   }

@@ -158,7 +158,26 @@ public final class Persistence implements ServerModule {
       }
     });
     server.addCommandLog(this::logCommand);
-    server.addReplyBarrier(this::holdReplies);
+    server.addReplyBarrier(new io.shoal.server.server.ReplyBarrier() {
+      @Override
+      public java.util.concurrent.CompletableFuture<Boolean> hold(ClientConnection client) {
+        return holdReplies(client);
+      }
+
+      @Override
+      public boolean batches(ClientConnection client) {
+        AppendOnlyFile file = aof;
+        return file != null && file.unwritten(client.aofOffset());
+      }
+
+      @Override
+      public void beforeBatchFlush() {
+        AppendOnlyFile file = aof;
+        if (file != null) {
+          file.writeBatch();
+        }
+      }
+    });
     server.addGate(this::refuse);
     TypeCodecs.registerAll(server, codecs);
     ServerCommands serverCommands = server.module(ServerCommands.class);

@@ -35,6 +35,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private ByteBuf output;
   /** True while a {@link ReplyBarrier} holds the output: nothing is read or flushed meanwhile. */
   private boolean held;
+  /** True while this connection waits in its event loop's {@link FlushBatch}. */
+  private boolean inFlushBatch;
 
   public ConnectionHandler(ShoalServer server) {
     this.server = server;
@@ -112,6 +114,20 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (inFlushBatch) {
+      return;
+    }
+    if (!held && output != null && output.isReadable() && server.batchesReplies(client)) {
+      inFlushBatch = true;
+      FlushBatch.join(server, this, ctx.executor());
+      return;
+    }
+    flush();
+  }
+
+  /** The flush a {@link FlushBatch} deferred, after the barriers' shared work for the batch. */
+  void flushBatched() {
+    inFlushBatch = false;
     flush();
   }
 
@@ -195,8 +211,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     java.util.concurrent.CompletableFuture<Boolean> hold = server.replyHold(client);
     if (hold != null) {
+      // Reading goes on until a request arrives while held (processInput then turns it off): a
+      // client that waits for its reply sends nothing, and pays no epoll_ctl on and off per hold.
       held = true;
-      channelContext.channel().config().setAutoRead(false);
       hold.whenComplete((release, error) -> channelContext.executor().execute(
           () -> released(Boolean.TRUE.equals(release) && error == null)));
       return;

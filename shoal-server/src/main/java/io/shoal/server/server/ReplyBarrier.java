@@ -16,4 +16,17 @@ public interface ReplyBarrier {
    * time: the connection is then closed without them, so the client cannot take them as done).
    */
   CompletableFuture<Boolean> hold(ClientConnection client);
+
+  /**
+   * True when the client's replies wait for work this barrier does best once for many clients
+   * (the AOF's write): the connection then flushes at the end of its event loop's iteration,
+   * together with every other such connection, after {@link #beforeBatchFlush} ran once for all.
+   */
+  default boolean batches(ClientConnection client) {
+    return false;
+  }
+
+  /** Runs once per event-loop iteration, before the flushes {@link #batches} deferred (Redis's beforeSleep). */
+  default void beforeBatchFlush() {
+  }
 }

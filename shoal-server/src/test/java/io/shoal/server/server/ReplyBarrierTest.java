@@ -74,4 +74,65 @@ class ReplyBarrierTest {
           .hasCauseInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
     }
   }
+
+  /**
+   * Asks that clients named "batched" flush with their event loop's batch and notes, for each of
+   * their flushes, whether the batch's shared work ran after the client asked for it.
+   */
+  private static final class BatchingBarrier implements ReplyBarrier {
+    final java.util.Set<Long> waitingForWork = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger flushedBeforeWork = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public boolean batches(io.shoal.server.client.ClientConnection client) {
+      if (!"batched".equals(client.name())) {
+        return false;
+      }
+      waitingForWork.add(client.id());
+      return true;
+    }
+
+    @Override
+    public void beforeBatchFlush() {
+      batches.incrementAndGet();
+      waitingForWork.clear();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> hold(io.shoal.server.client.ClientConnection client) {
+      if ("batched".equals(client.name())) {
+        flushes.incrementAndGet();
+        if (waitingForWork.contains(client.id())) {
+          flushedBeforeWork.incrementAndGet();
+        }
+      }
+      return null;
+    }
+  }
+
+  @Test
+  void batchedRepliesGoOutAfterTheBatchsSharedWork() throws Exception {
+    try (TestServer node = TestServer.start(); Jedis first = node.jedis(); Jedis second = node.jedis()) {
+      BatchingBarrier barrier = new BatchingBarrier();
+      node.server().addReplyBarrier(barrier);
+      first.clientSetname("batched");
+      second.clientSetname("batched");
+      CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
+        for (int i = 0; i < 200; i++) {
+          second.set("second" + i, "v");
+        }
+      });
+      for (int i = 0; i < 200; i++) {
+        assertThat(first.set("first" + i, "v")).isEqualTo("OK");
+      }
+      other.get(30, TimeUnit.SECONDS);
+      assertThat(first.get("second199")).isEqualTo("v");
+      assertThat(barrier.flushes.get()).as("every reply of a batched client was flushed through the barrier")
+          .isGreaterThanOrEqualTo(401);
+      assertThat(barrier.batches.get()).isPositive().isLessThanOrEqualTo(barrier.flushes.get());
+      assertThat(barrier.flushedBeforeWork.get()).as("replies sent before their batch's shared work").isZero();
+    }
+  }
 }

@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>As in Redis, logging and writing are apart. {@link #append} runs in the write stream's sink,
  * in the order the data changed, and only encodes the record into an in-memory buffer under this
  * object's monitor (a copy, no system call). The buffer reaches the kernel in one {@code write}
- * when a client's replies are about to be flushed ({@link #hold}, Redis's beforeSleep), or at the
- * latest at the next background tick; so a process crash loses no acknowledged write. The fsync
+ * per event-loop iteration, before the replies of the clients served in it are flushed
+ * ({@link #writeBatch}, Redis's beforeSleep), else when a reply is about to be flushed
+ * ({@link #hold}), or at the latest at the next background tick; so a process crash loses no
+ * acknowledged write. The fsync
  * runs on a thread of its own: with {@code everysec} once a second, with {@code always} whenever a
  * client waits for one, its reply held (a reply barrier) until an fsync covering its writes is
  * done. Whoever waits meanwhile shares the next fsync: a group commit, and no I/O thread ever
@@ -61,6 +63,9 @@ public final class AppendOnlyFile implements AutoCloseable {
   // Under syncMonitor: the fsync the next round of the fsync thread makes, awaited by clients.
   private final Object syncMonitor = new Object();
   private CompletableFuture<Boolean> nextSync;
+  // The fsync running now, and the stream position it covers at least.
+  private CompletableFuture<Boolean> inFlight;
+  private long inFlightTarget;
   private boolean closed;
   private volatile long syncedThrough;
   private volatile long lastFsyncNanos = System.nanoTime();
@@ -137,6 +142,22 @@ public final class AppendOnlyFile implements AutoCloseable {
     rewrite.command(args);
   }
 
+  /** True when the records up to stream position {@code target} have not all reached the kernel. */
+  public boolean unwritten(long target) {
+    return target > writtenTotal;
+  }
+
+  /**
+   * Once per event-loop iteration, before the replies of its clients go out: one write for the
+   * records of all of them and, with {@code always}, one fsync asked for all of them (their holds
+   * then share it).
+   */
+  public void writeBatch() {
+    if (writeAll() && fsync == Fsync.ALWAYS) {
+      requestSync();
+    }
+  }
+
   /**
    * Before a client's replies go out: null when they may go now (its writes, up to {@code target},
    * are in the kernel, and with {@code always} on disk), else a future completing with true once
@@ -158,6 +179,9 @@ public final class AppendOnlyFile implements AutoCloseable {
     synchronized (syncMonitor) {
       if (syncedThrough >= target) {
         return null;
+      }
+      if (inFlight != null && target <= inFlightTarget) {
+        return inFlight; // the fsync running now covers these writes
       }
       if (nextSync == null) {
         nextSync = new CompletableFuture<>();
@@ -238,8 +262,15 @@ public final class AppendOnlyFile implements AutoCloseable {
         }
         waiting = nextSync;
         nextSync = null;
+        inFlight = waiting;
+        // Written by now, so covered by the fsync below (it forces at least this much).
+        inFlightTarget = writtenTotal;
       }
-      waiting.complete(syncNow());
+      boolean synced = syncNow();
+      synchronized (syncMonitor) {
+        inFlight = null;
+      }
+      waiting.complete(synced);
     }
   }
 

@@ -241,6 +241,53 @@ class AppendOnlyFileTest {
   }
 
   @Test
+  void aBatchWriteHandsEveryBufferedRecordToTheFileAtOnce(@TempDir Path dir) throws Exception {
+    Path path = dir.resolve("batch.aof");
+    try (AppendOnlyFile file = new AppendOnlyFile(path, AppendOnlyFile.Fsync.EVERYSEC)) {
+      long first = file.append(0, new byte[][] {"SET".getBytes(), "a".getBytes(), "1".getBytes()});
+      long second = file.append(0, new byte[][] {"SET".getBytes(), "b".getBytes(), "2".getBytes()});
+      assertThat(file.unwritten(first)).isTrue();
+      assertThat(file.unwritten(second)).isTrue();
+      assertThat(Files.size(path)).as("appending only buffers").isZero();
+      file.writeBatch();
+      assertThat(file.unwritten(second)).isFalse();
+      assertThat(file.hold(second)).as("written records release replies with everysec").isNull();
+      assertThat(Files.readString(path, StandardCharsets.ISO_8859_1)).isEqualTo(
+          "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n"
+              + "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n");
+      assertThat(Files.size(path)).isEqualTo(second);
+    }
+  }
+
+  @Test
+  void withAlwaysTheHoldsOfOneBatchShareOneFsync(@TempDir Path dir) throws Exception {
+    try (AppendOnlyFile file = new AppendOnlyFile(dir.resolve("always.aof"), AppendOnlyFile.Fsync.ALWAYS)) {
+      for (int round = 0; round < 20; round++) {
+        long before = file.fsyncCount();
+        List<Long> targets = new ArrayList<>();
+        for (int client = 0; client < 10; client++) {
+          targets.add(file.append(0, new byte[][] {"SET".getBytes(), ("k" + client).getBytes(), "v".getBytes()}));
+        }
+        file.writeBatch();
+        List<java.util.concurrent.CompletableFuture<Boolean>> holds = new ArrayList<>();
+        for (long target : targets) {
+          java.util.concurrent.CompletableFuture<Boolean> hold = file.hold(target);
+          if (hold != null) {
+            holds.add(hold);
+          }
+        }
+        for (java.util.concurrent.CompletableFuture<Boolean> hold : holds) {
+          assertThat(hold.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        // Asked by the batch write: whether a hold came before, during or after it, it is the one.
+        await(() -> file.fsyncCount() > before);
+        assertThat(file.fsyncCount() - before).as("fsyncs for one batch of ten clients").isEqualTo(1);
+        assertThat(file.hold(targets.get(targets.size() - 1))).isNull();
+      }
+    }
+  }
+
+  @Test
   void servedBlockedPopsAndExpiriesAreLogged(@TempDir Path dir) throws Exception {
     ShoalServer server = start(dir, "appendfsync", "always");
     try (Jedis blocked = jedis(server); Jedis writer = jedis(server)) {

@@ -1,0 +1,49 @@
+package io.shoal.server.server;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.shoal.server.ShoalServer;
+import java.util.ArrayList;
+
+/**
+ * The connections of one event loop whose replies wait for a reply barrier's shared work (the
+ * AOF's write of the records their commands logged). Instead of each connection paying for that
+ * work when it flushes, they join this batch; a task on the event loop, which Netty runs after
+ * the iteration's reads, does the work once (Redis's beforeSleep: one AOF write per iteration,
+ * not one per client) and then flushes every connection of the batch.
+ */
+final class FlushBatch implements Runnable {
+  private static final FastThreadLocal<FlushBatch> OF_EVENT_LOOP = new FastThreadLocal<>() {
+    @Override
+    protected FlushBatch initialValue() {
+      return new FlushBatch();
+    }
+  };
+
+  private ArrayList<ConnectionHandler> waiting = new ArrayList<>();
+  private ArrayList<ConnectionHandler> flushing = new ArrayList<>();
+  private ShoalServer server;
+
+  /** Adds a connection of the calling event loop to its batch; the first one schedules the batch. */
+  static void join(ShoalServer server, ConnectionHandler connection, EventExecutor eventLoop) {
+    FlushBatch batch = OF_EVENT_LOOP.get();
+    if (batch.waiting.isEmpty()) {
+      batch.server = server;
+      eventLoop.execute(batch);
+    }
+    batch.waiting.add(connection);
+  }
+
+  @Override
+  public void run() {
+    ArrayList<ConnectionHandler> batch = waiting;
+    waiting = flushing;
+    flushing = batch;
+    // One event loop belongs to one server: every connection of the batch shares this work.
+    server.beforeBatchFlush();
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).flushBatched();
+    }
+    batch.clear();
+  }
+}
