@@ -214,8 +214,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       // Reading goes on until a request arrives while held (processInput then turns it off): a
       // client that waits for its reply sends nothing, and pays no epoll_ctl on and off per hold.
       held = true;
-      hold.whenComplete((release, error) -> channelContext.executor().execute(
-          () -> released(Boolean.TRUE.equals(release) && error == null)));
+      HeldReplies.await(hold, this, channelContext.executor());
       return;
     }
     if (output != null && output.isReadable()) {
@@ -227,7 +226,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void released(boolean release) {
+  /** The barrier's hold completed: true sends the held replies, false closes without them. */
+  void released(boolean release) {
     held = false;
     if (!channelContext.channel().isActive()) {
       return;

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  * acknowledged write. The fsync
  * runs on a thread of its own: with {@code everysec} once a second, with {@code always} whenever a
  * client waits for one, its reply held (a reply barrier) until an fsync covering its writes is
- * done. Whoever waits meanwhile shares the next fsync: a group commit, and no I/O thread ever
- * blocks on the disk. Positions are byte offsets in the stream of records ever appended, which
+ * done. Whoever waits meanwhile shares the next fsync: a group commit. With {@code always} and a
+ * fast disk, an event loop makes the fsync of its iteration's batch itself ({@link #writeBatch});
+ * after a slow fsync that goes back to the fsync thread, so no I/O thread waits long on the disk. Positions are byte offsets in the stream of records ever appended, which
  * go on across rewrites and across files (a new file starts where the previous one ended).
  *
  * <p>A write that fails keeps its bytes and is retried on the next flush or tick; while that lasts
@@ -70,6 +71,10 @@ public final class AppendOnlyFile implements AutoCloseable {
   private volatile long syncedThrough;
   private volatile long lastFsyncNanos = System.nanoTime();
   private final Thread fsyncThread;
+
+  /** An fsync that took at least this long sends the next batches' fsyncs to the fsync thread. */
+  static final long INLINE_FSYNC_MICROS = 2_000;
+  private volatile long lastFsyncMicros;
 
   final LongAdder fsyncs = new LongAdder();
   final LongAdder fsyncMicros = new LongAdder();
@@ -149,11 +154,24 @@ public final class AppendOnlyFile implements AutoCloseable {
 
   /**
    * Once per event-loop iteration, before the replies of its clients go out: one write for the
-   * records of all of them and, with {@code always}, one fsync asked for all of them (their holds
-   * then share it).
+   * records of all of them and, with {@code always}, one fsync for all of them. While fsyncs are
+   * fast (the last one took under {@link #INLINE_FSYNC_MICROS}) and none is under way, the calling
+   * event loop makes it itself, as Redis's beforeSleep does: the replies then go out in this
+   * iteration, without the two thread hand-offs of the fsync thread, which on a busy machine cost
+   * more than the fsync. On a slow disk the fsync thread makes it and the holds share it, so an
+   * event loop blocks at most for one slow fsync.
    */
   public void writeBatch() {
-    if (writeAll() && fsync == Fsync.ALWAYS) {
+    if (!writeAll() || fsync != Fsync.ALWAYS) {
+      return;
+    }
+    boolean inline;
+    synchronized (syncMonitor) {
+      inline = lastFsyncMicros < INLINE_FSYNC_MICROS && inFlight == null && nextSync == null && !closed;
+    }
+    if (inline) {
+      syncNow();
+    } else {
       requestSync();
     }
   }
@@ -291,6 +309,7 @@ public final class AppendOnlyFile implements AutoCloseable {
       long micros = (System.nanoTime() - started) / 1000;
       fsyncs.increment();
       fsyncMicros.add(micros);
+      lastFsyncMicros = micros;
       if (micros > fsyncMicrosMax) {
         fsyncMicrosMax = micros;
       }
