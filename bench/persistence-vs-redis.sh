@@ -7,7 +7,9 @@
 #   N=100000 KEYS=200000 bench/persistence-vs-redis.sh
 #
 # Environment: N, CLIENTS (50), KEYS, VALUE_BYTES (16), REDIS_PORT (7379), SHOAL_PORT (7380),
-# REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root), ONLY (aof or rdb: one part).
+# REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root), ONLY (aof or rdb: one part),
+# FSYNC (the appendfsync policies to run, "everysec always"), WARMUP (SETs of the unrecorded warm-up
+# before each AOF run, N/5; 0 skips it).
 # Shoal starts through the launcher, so it runs with the JVM flags and start-up cache users get; the
 # first start after a build records the cache (untimed: the timed start-up is the second one).
 set -euo pipefail
@@ -21,6 +23,7 @@ REDIS_PORT="${REDIS_PORT:-7379}"
 SHOAL_PORT="${SHOAL_PORT:-7380}"
 REDIS_SERVER="${REDIS_SERVER:-/usr/bin/redis-server}"
 SHOAL="${SHOAL:-$root/shoal}"
+WARMUP="${WARMUP:-$((N / 5))}"
 
 work="$(mktemp -d)"
 pids=()
@@ -83,6 +86,10 @@ for fsync in ${FSYNC:-everysec always}; do
     redis-cli -p "$port" config set appendfsync "$fsync" >/dev/null
     redis-cli -p "$port" config set appendonly yes >/dev/null
     sleep 1
+    # Unrecorded warm-up, as in vs-redis.sh: the JIT compiles Shoal's AOF path before the timed run.
+    if [ "$WARMUP" -gt 0 ]; then
+      redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$WARMUP" -r 1000000 -t set -q >/dev/null 2>&1 || true
+    fi
     rps[$port]=$(redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$N" -r 1000000 -t set --csv \
       | grep -v '^"test"' | tail -n 1 | tr -d '"' | cut -d, -f2)
     redis-cli -p "$port" config set appendonly no >/dev/null
