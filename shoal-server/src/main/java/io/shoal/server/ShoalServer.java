@@ -368,6 +368,16 @@ public final class ShoalServer implements AutoCloseable {
     return false;
   }
 
+  /** False when a reply barrier's batch work should run once per event-loop iteration only. */
+  public boolean replyBatchesFlushEarly() {
+    for (int i = 0; i < replyBarriers.size(); i++) {
+      if (!replyBarriers.get(i).flushesEarly()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Once per event-loop iteration that deferred flushes: the barriers' shared work, before those flushes. */
   public void beforeBatchFlush() {
     for (int i = 0; i < replyBarriers.size(); i++) {

@@ -171,6 +171,12 @@ public final class Persistence implements ServerModule {
       }
 
       @Override
+      public boolean flushesEarly() {
+        AppendOnlyFile file = aof;
+        return file == null || file.fsync() != AppendOnlyFile.Fsync.ALWAYS; // one fsync per iteration
+      }
+
+      @Override
       public void beforeBatchFlush() {
         AppendOnlyFile file = aof;
         if (file != null) {

@@ -42,7 +42,7 @@ final class FlushBatch implements Runnable {
       eventLoop.execute(batch);
     }
     batch.waiting.add(connection);
-    if (batch.waiting.size() >= EARLY) {
+    if (batch.waiting.size() >= EARLY && server.replyBatchesFlushEarly()) {
       batch.flush();
     }
   }

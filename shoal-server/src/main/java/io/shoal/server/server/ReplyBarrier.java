@@ -26,6 +26,14 @@ public interface ReplyBarrier {
     return false;
   }
 
+  /**
+   * False when the batch's shared work is too dear to repeat within an iteration (an fsync with
+   * appendfsync always): the batch then flushes only at the end of the iteration.
+   */
+  default boolean flushesEarly() {
+    return true;
+  }
+
   /** Runs once per event-loop iteration, before the flushes {@link #batches} deferred (Redis's beforeSleep). */
   default void beforeBatchFlush() {
   }
