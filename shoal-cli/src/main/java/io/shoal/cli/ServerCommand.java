@@ -1,5 +1,6 @@
 package io.shoal.cli;
 
+import io.netty.util.ResourceLeakDetector;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.config.Settings;
 import java.nio.file.Files;
@@ -42,6 +43,7 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    quietLeakDetector();
     ShoalServer server = new ShoalServer(settings());
     Thread hook = new Thread(server::stop, "shoal-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -53,6 +55,19 @@ public final class ServerCommand implements Callable<Integer> {
       // Stopped by a signal: the hook is running; nothing to undo.
     }
     return 0;
+  }
+
+  /**
+   * Netty's default leak detection records a stack trace at the allocation and release of one
+   * buffer in 128, and a node allocates a buffer per read and per reply batch: about 1% of the CPU
+   * of pipelined commands (docs/performance.md). A node turns it off unless
+   * {@code -Dio.netty.leakDetection.level} asks for it; in-process tests keep Netty's default.
+   */
+  static void quietLeakDetector() {
+    if (System.getProperty("io.netty.leakDetection.level") == null
+        && System.getProperty("io.netty.leakDetectionLevel") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
   }
 
   /**

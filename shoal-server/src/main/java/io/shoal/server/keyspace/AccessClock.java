@@ -4,8 +4,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * The per-key access clock that eviction samples, one int per key as Redis keeps 24 bits in
- * each object: in LRU mode the last access time in seconds; in LFU mode a logarithmic access
+ * The per-key access clock that eviction samples, 24 bits per key as Redis keeps in each object:
+ * in LRU mode the last access time in seconds (modulo 2^24); in LFU mode a logarithmic access
  * counter (low 8 bits) and the minute it was last decremented (high 16 bits), following Redis's
  * {@code LFULogIncr} and {@code LFUDecrAndReturn} with {@code lfu-log-factor} and
  * {@code lfu-decay-time}.
@@ -44,9 +44,14 @@ public final class AccessClock {
     return decayed(clock);
   }
 
-  /** Seconds since the last access, what OBJECT IDLETIME reports. */
+  /**
+   * Seconds since the last access, what OBJECT IDLETIME reports. The slot table keeps 24 bits of
+   * the clock ({@link SlotTable#CLOCK_MASK}), so LRU seconds wrap every 194 days, as Redis's
+   * {@code estimateObjectIdleTime} does.
+   */
   public long idleSeconds(int clock) {
-    return Math.max(0, clockMillis.getAsLong() / 1000 - (clock & 0xffffffffL));
+    long now = (clockMillis.getAsLong() / 1000) & SlotTable.CLOCK_MASK;
+    return (now - (clock & SlotTable.CLOCK_MASK)) & SlotTable.CLOCK_MASK;
   }
 
   /** A score where higher means a better eviction candidate. */

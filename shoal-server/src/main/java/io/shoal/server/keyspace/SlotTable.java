@@ -14,9 +14,18 @@ import java.util.Arrays;
  * value objects. Expiry times live in a second array allocated only once a key of the slot gets a
  * TTL, as Redis keeps a separate {@code expires} dictionary. All access happens under the slot's
  * lock (see {@link SlotLocks}), so nothing here is thread-safe by itself.
+ *
+ * <p>Each access-clock int also carries 8 bits of the key's hash in its top byte (the clock needs
+ * 24, as Redis's): a probe compares those before it follows the key reference, so a lookup loads
+ * only the key it is after instead of every key of its probe run (each a cache miss on a keyspace
+ * larger than the cache). The access array's line was loaded by every command anyway, to store the
+ * clock.
  */
 public final class SlotTable {
   private static final int MIN_CAPACITY = 4;
+  /** The access int's bits that hold the access clock; the rest hold the hash fingerprint. */
+  public static final int CLOCK_MASK = 0xffffff;
+  private static final int FINGERPRINT_MASK = ~CLOCK_MASK;
 
   /** Key of entry i at 2i (a byte[]), its value at 2i + 1. */
   private Object[] entries;
@@ -54,15 +63,21 @@ public final class SlotTable {
       return -1;
     }
     Object[] table = entries;
+    int[] clocks = access;
     int mask = (table.length >> 1) - 1;
-    int index = hash(key) & mask;
+    int hash = hash(key);
+    int fingerprint = hash & FINGERPRINT_MASK;
+    int index = hash & mask;
     while (true) {
-      byte[] candidate = (byte[]) table[index << 1];
+      Object candidate = table[index << 1];
       if (candidate == null) {
         return -1;
       }
-      if (candidate.length == key.length && Arrays.equals(candidate, key)) {
-        return index;
+      if ((clocks[index] & FINGERPRINT_MASK) == fingerprint) {
+        byte[] bytes = (byte[]) candidate;
+        if (bytes.length == key.length && Arrays.equals(bytes, key)) {
+          return index;
+        }
       }
       index = (index + 1) & mask;
     }
@@ -84,12 +99,13 @@ public final class SlotTable {
     return expires == null ? 0 : expires[index];
   }
 
+  /** The access clock: 24 bits (LRU seconds modulo 2^24, or LFU minutes and counter). */
   public int accessAt(int index) {
-    return access[index];
+    return access[index] & CLOCK_MASK;
   }
 
   public void accessAt(int index, int clock) {
-    access[index] = clock;
+    access[index] = (access[index] & FINGERPRINT_MASK) | (clock & CLOCK_MASK);
   }
 
   /** Sets the expiry time in ms since the epoch; 0 removes the TTL. */
@@ -135,13 +151,14 @@ public final class SlotTable {
     }
     Object[] table = entries;
     int mask = (table.length >> 1) - 1;
-    int index = hash(key) & mask;
+    int hash = hash(key);
+    int index = hash & mask;
     while (table[index << 1] != null) {
       index = (index + 1) & mask;
     }
     table[index << 1] = key;
     table[(index << 1) + 1] = value;
-    access[index] = clock;
+    access[index] = (hash & FINGERPRINT_MASK) | (clock & CLOCK_MASK);
     size++;
     return index;
   }
