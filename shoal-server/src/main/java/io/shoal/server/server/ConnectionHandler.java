@@ -148,7 +148,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       }
     }
     // Stop reading while blocked: later requests must wait for the blocked command's reply.
-    channelContext.channel().config().setAutoRead(!client.blocked() && !held);
+    // (Set only on a change: setting it is an atomic swap, a full fence per read otherwise.)
+    boolean autoRead = !client.blocked() && !held;
+    io.netty.channel.ChannelConfig config = channelContext.channel().config();
+    if (config.isAutoRead() != autoRead) {
+      config.setAutoRead(autoRead);
+    }
   }
 
   private void execute(byte[][] args, long now) {
