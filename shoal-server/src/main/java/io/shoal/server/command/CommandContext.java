@@ -33,10 +33,37 @@ public final class CommandContext {
   private int[] keySlots;
   private int keySlot = -1;
   private int keySlotCursor;
+  // System.nanoTime at the end of the previous command of the batch of requests being run, 0
+  // outside a batch: the next command's start, so a pipelined command reads the clock once.
+  private long batchClock;
 
   public CommandContext(ShoalServer server, ClientConnection client) {
     this.server = server;
     this.client = client;
+  }
+
+  /**
+   * Starts (a System.nanoTime reading) or ends (0) a batch of requests read together: within it a
+   * command's time runs from the end of the previous command, which saves one clock read per
+   * pipelined command and adds only the few steps of parsing and dispatch between the two.
+   */
+  public void batchClock(long nanos) {
+    batchClock = nanos;
+  }
+
+  /** The start time of a command: the end of the previous one in the batch, else now. */
+  long commandStart() {
+    long clock = batchClock;
+    return clock != 0 ? clock : System.nanoTime();
+  }
+
+  /** The end time of a command, which the next command of the batch starts from. */
+  long commandEnd() {
+    long now = System.nanoTime();
+    if (batchClock != 0) {
+      batchClock = now == 0 ? 1 : now;
+    }
+    return now;
   }
 
   public void prepare(CommandSpec command, byte[][] arguments) {
