@@ -116,6 +116,39 @@ public final class Database {
     }
   }
 
+  /** A new string computed from the current one (null when the key is absent). */
+  @FunctionalInterface
+  public interface StringUpdate {
+    byte[] apply(byte[] current);
+  }
+
+  /**
+   * Reads a string and stores what {@code update} makes of it, keeping the key's TTL, with one
+   * lookup (INCR and its kin): the same as {@link #getString(byte[], int)} then
+   * {@link #setKeepTtl(byte[], int, Object)}, whose second lookup found the entry the first had
+   * just found. WRONGTYPE if the key holds another type; an exception from {@code update} leaves
+   * the key as it was. Returns the stored string.
+   */
+  public byte[] updateString(byte[] key, int slot, StringUpdate update) {
+    SlotTable table = slots[slot];
+    int index = liveIndex(table, key);
+    if (index < 0) {
+      byte[] created = update.apply(null);
+      put(key, slot, created, true);
+      return created;
+    }
+    Object value = table.valueAt(index);
+    if (!(value instanceof byte[])) {
+      throw ShoalError.wrongType();
+    }
+    byte[] next = update.apply((byte[]) value);
+    keyspace.account(MemorySize.ofBytes(next) - MemorySize.ofBytes((byte[]) value));
+    table.valueAt(index, next);
+    // As the write after a read did: a write stores a fresh clock.
+    table.accessAt(index, keyspace.eviction().touch(0));
+    return next;
+  }
+
   /** Makes room in a slot's table for {@code additional} keys about to be stored (RDB load). */
   public void reserve(int slot, int additional) {
     slotForWrite(slot).reserve(additional);

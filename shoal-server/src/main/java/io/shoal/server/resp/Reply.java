@@ -120,6 +120,14 @@ public final class Reply {
     out.writeBytes(CRLF);
   }
 
+  /** An integer reply from the canonical decimal text of the number (what INCR just stored). */
+  public void integer(byte[] decimal) {
+    repliesWritten++;
+    out.writeByte(':');
+    out.writeBytes(decimal);
+    out.writeBytes(CRLF);
+  }
+
   public void bulk(byte[] value) {
     if (value == null) {
       nullBulk();
