@@ -36,6 +36,10 @@ public final class CommandContext {
   // System.nanoTime at the end of the previous command of the batch of requests being run, 0
   // outside a batch: the next command's start, so a pipelined command reads the clock once.
   private long batchClock;
+  // Reused by slotsOfKeys, so that a command of many keys allocates nothing for their slots.
+  private int[] slotScratch = new int[16];
+  // Written with what Database.prefetch returns, so that its loads are not optimised away.
+  private int prefetched;
 
   public CommandContext(ShoalServer server, ClientConnection client) {
     this.server = server;
@@ -154,6 +158,30 @@ public final class CommandContext {
       }
     }
     return KeySlot.of(key);
+  }
+
+  /**
+   * The slots of {@code count} key arguments at {@code first}, {@code first + step}... in an
+   * array reused by the next call (valid until then), for {@link Database#prefetch}.
+   */
+  public int[] slotsOfKeys(int first, int step, int count) {
+    int[] slots = slotScratch;
+    if (slots.length < count) {
+      slots = new int[Math.max(count, slots.length * 2)];
+      slotScratch = slots;
+    }
+    for (int j = 0, i = first; j < count; j++, i += step) {
+      slots[j] = slotOf(args[i]);
+    }
+    return slots;
+  }
+
+  /**
+   * Brings into the cache what the command will touch of these keys ({@link Database#prefetch}):
+   * worth it for commands of several keys, whose memory misses then overlap.
+   */
+  public void prefetch(Database db, int first, int step, int count, int[] slots) {
+    prefetched += db.prefetch(args, first, step, slots, count);
   }
 
   public ShoalServer server() {

@@ -149,6 +149,35 @@ public final class Database {
     return next;
   }
 
+  /**
+   * Brings into the cache what a write or read of each of these keys will load, stage by stage
+   * over all keys at once (slot tables, then the home places, then the keys and values), so the
+   * memory misses of different keys overlap instead of following one another: a command of many
+   * keys (MSET) otherwise waits for about five misses per key in turn. Changes nothing; the
+   * returned value only keeps the loads from being optimised away.
+   */
+  public int prefetch(byte[][] args, int first, int step, int[] keySlots, int count) {
+    SlotTable[] tables = slots;
+    int sink = 0;
+    for (int j = 0; j < count; j++) {
+      SlotTable table = tables[keySlots[j]];
+      sink += table == null ? 0 : table.size();
+    }
+    for (int j = 0, i = first; j < count; j++, i += step) {
+      SlotTable table = tables[keySlots[j]];
+      if (table != null) {
+        sink += table.touchHome(SlotTable.hash(args[i]));
+      }
+    }
+    for (int j = 0, i = first; j < count; j++, i += step) {
+      SlotTable table = tables[keySlots[j]];
+      if (table != null) {
+        sink += table.touchValue(args[i]);
+      }
+    }
+    return sink;
+  }
+
   /** Makes room in a slot's table for {@code additional} keys about to be stored (RDB load). */
   public void reserve(int slot, int additional) {
     slotForWrite(slot).reserve(additional);

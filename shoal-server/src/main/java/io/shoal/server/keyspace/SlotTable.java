@@ -15,17 +15,16 @@ import java.util.Arrays;
  * TTL, as Redis keeps a separate {@code expires} dictionary. All access happens under the slot's
  * lock (see {@link SlotLocks}), so nothing here is thread-safe by itself.
  *
- * <p>Each access-clock int also carries 8 bits of the key's hash in its top byte (the clock needs
- * 24, as Redis's): a probe compares those before it follows the key reference, so a lookup loads
- * only the key it is after instead of every key of its probe run (each a cache miss on a keyspace
- * larger than the cache). The access array's line was loaded by every command anyway, to store the
- * clock.
+ * <p>The access clock uses 24 bits (as Redis's {@code lru} field); the top 8 bits of each
+ * {@code access} int hold a tag of the key's hash, never 0, and 0 marks a free place. A probe
+ * walks the int array and loads a candidate key only when its tag matches: on a keyspace larger
+ * than the cache, every key compared is a memory miss, and the keys of one slot tend to have the
+ * same length (key:000000123456), so without the tag each step of a probe run cost one.
  */
 public final class SlotTable {
   private static final int MIN_CAPACITY = 4;
-  /** The access int's bits that hold the access clock; the rest hold the hash fingerprint. */
+  /** The bits of an access int that hold the clock; the tag is above them. */
   public static final int CLOCK_MASK = 0xffffff;
-  private static final int FINGERPRINT_MASK = ~CLOCK_MASK;
 
   /** Key of entry i at 2i (a byte[]), its value at 2i + 1. */
   private Object[] entries;
@@ -57,30 +56,54 @@ public final class SlotTable {
     return h;
   }
 
+  /** The tag of a hash, kept above the clock in its access int: never 0, which marks a free place. */
+  private static int tag(int hash) {
+    return (hash >>> 24 == 0 ? 1 : hash >>> 24) << 24;
+  }
+
   /** The index of the key, or -1. */
   public int find(byte[] key) {
     if (size == 0) {
       return -1;
     }
-    Object[] table = entries;
     int[] clocks = access;
-    int mask = (table.length >> 1) - 1;
+    int mask = clocks.length - 1;
     int hash = hash(key);
-    int fingerprint = hash & FINGERPRINT_MASK;
+    int tag = tag(hash);
     int index = hash & mask;
     while (true) {
-      Object candidate = table[index << 1];
-      if (candidate == null) {
+      int word = clocks[index];
+      if (word == 0) {
         return -1;
       }
-      if ((clocks[index] & FINGERPRINT_MASK) == fingerprint) {
-        byte[] bytes = (byte[]) candidate;
-        if (bytes.length == key.length && Arrays.equals(bytes, key)) {
-          return index;
-        }
+      if ((word & ~CLOCK_MASK) == tag && Arrays.equals((byte[]) entries[index << 1], key)) {
+        return index;
       }
       index = (index + 1) & mask;
     }
+  }
+
+  /**
+   * Loads the clock word and the entry at the home place of a hash (see {@link Database#prefetch}),
+   * returning a value that depends on both so that the loads are kept.
+   */
+  int touchHome(int hash) {
+    if (size == 0) {
+      return 0;
+    }
+    int[] clocks = access;
+    int index = hash & (clocks.length - 1);
+    return clocks[index] + (entries[index << 1] == null ? 0 : 1);
+  }
+
+  /** Finds the key and loads the header of its value (see {@link Database#prefetch}). */
+  int touchValue(byte[] key) {
+    int index = find(key);
+    if (index < 0) {
+      return 0;
+    }
+    Object value = entries[(index << 1) + 1];
+    return value instanceof byte[] bytes ? bytes.length : 1;
   }
 
   public byte[] keyAt(int index) {
@@ -99,13 +122,14 @@ public final class SlotTable {
     return expires == null ? 0 : expires[index];
   }
 
-  /** The access clock: 24 bits (LRU seconds modulo 2^24, or LFU minutes and counter). */
+  /** The access clock of the entry (24 bits). */
   public int accessAt(int index) {
     return access[index] & CLOCK_MASK;
   }
 
+  /** Sets the access clock of an occupied entry; bits above the low 24 are dropped. */
   public void accessAt(int index, int clock) {
-    access[index] = (access[index] & FINGERPRINT_MASK) | (clock & CLOCK_MASK);
+    access[index] = (access[index] & ~CLOCK_MASK) | (clock & CLOCK_MASK);
   }
 
   /** Sets the expiry time in ms since the epoch; 0 removes the TTL. */
@@ -150,15 +174,16 @@ public final class SlotTable {
       resize(capacity() * 2);
     }
     Object[] table = entries;
-    int mask = (table.length >> 1) - 1;
+    int[] clocks = access;
+    int mask = clocks.length - 1;
     int hash = hash(key);
     int index = hash & mask;
-    while (table[index << 1] != null) {
+    while (clocks[index] != 0) {
       index = (index + 1) & mask;
     }
     table[index << 1] = key;
     table[(index << 1) + 1] = value;
-    access[index] = (hash & FINGERPRINT_MASK) | (clock & CLOCK_MASK);
+    clocks[index] = tag(hash) | (clock & CLOCK_MASK);
     size++;
     return index;
   }
@@ -172,7 +197,7 @@ public final class SlotTable {
     int mask = (table.length >> 1) - 1;
     int hole = index;
     int next = (index + 1) & mask;
-    while (table[next << 1] != null) {
+    while (access[next] != 0) {
       int home = hash((byte[]) table[next << 1]) & mask;
       // Move the entry back if the hole lies cyclically between its home and its current place.
       boolean movable = hole <= next ? (home <= hole || home > next) : (home <= hole && home > next);
@@ -244,7 +269,7 @@ public final class SlotTable {
         continue;
       }
       int index = hash(key) & mask;
-      while (table[index << 1] != null) {
+      while (access[index] != 0) {
         index = (index + 1) & mask;
       }
       table[index << 1] = key;
