@@ -1,10 +1,14 @@
 package io.shoal.server.persistence.rdb;
 
+import io.shoal.server.keyspace.BulkInsert;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.keyspace.Keyspace;
+import io.shoal.server.keyspace.SlotTable;
+import io.shoal.server.slot.KeySlot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Loads a whole RDB file into a keyspace, as Redis's {@code rdbLoadRio} does: checks the magic and
@@ -77,7 +81,7 @@ public final class RdbLoader {
           continue;
         }
         case RdbFormat.OPCODE_RESIZEDB:
-          in.readLength();
+          batch.expect(in.readLength());
           in.readLength();
           continue;
         case RdbFormat.OPCODE_AUX: {
@@ -128,27 +132,55 @@ public final class RdbLoader {
     }
   }
 
-  /** Loaded entries waiting to be inserted in slot order. */
+  /**
+   * Loaded entries waiting to be inserted in slot order. What the insert needs of a key (its slot,
+   * its table hash, the memory it adds) is computed as it is read, while its bytes are in the cache:
+   * the insert then visits the entries in slot order without reading them again.
+   */
   private static final class Batch {
     private static final int ENTRIES_MAX = 1 << 21;
     private byte[][] keys = new byte[1024][];
     private Object[] values = new Object[1024];
-    private long[] expires = new long[1024];
+    /** Expiry times, allocated with the first key that has one. */
+    private long[] expires;
     private int[] slots = new int[1024];
+    private int[] hashes = new int[1024];
+    private long bytes;
     private int count;
+
+    /** Makes room for the number of keys a RESIZEDB announces, so the arrays grow once. */
+    void expect(long keys) {
+      ensure((int) Math.min(ENTRIES_MAX, count + keys));
+    }
+
+    private void ensure(int capacity) {
+      if (capacity <= keys.length) {
+        return;
+      }
+      keys = Arrays.copyOf(keys, capacity);
+      values = Arrays.copyOf(values, capacity);
+      if (expires != null) {
+        expires = Arrays.copyOf(expires, capacity);
+      }
+      slots = Arrays.copyOf(slots, capacity);
+      hashes = Arrays.copyOf(hashes, capacity);
+    }
 
     void add(byte[] key, Object value, long expireAt) {
       if (count == keys.length) {
-        int capacity = keys.length * 2;
-        keys = java.util.Arrays.copyOf(keys, capacity);
-        values = java.util.Arrays.copyOf(values, capacity);
-        expires = java.util.Arrays.copyOf(expires, capacity);
-        slots = java.util.Arrays.copyOf(slots, capacity);
+        ensure(keys.length * 2);
       }
       keys[count] = key;
       values[count] = value;
-      expires[count] = expireAt;
-      slots[count] = io.shoal.server.slot.KeySlot.of(key);
+      if (expireAt != 0) {
+        if (expires == null) {
+          expires = new long[keys.length];
+        }
+        expires[count] = expireAt;
+      }
+      slots[count] = KeySlot.of(key);
+      hashes[count] = SlotTable.hash(key);
+      bytes += BulkInsert.entryBytes(key, value);
       count++;
     }
 
@@ -160,29 +192,39 @@ public final class RdbLoader {
       if (count == 0) {
         return;
       }
-      int[] starts = new int[io.shoal.server.slot.KeySlot.SLOT_COUNT + 1];
+      int[] starts = new int[KeySlot.SLOT_COUNT + 1];
       for (int i = 0; i < count; i++) {
         starts[slots[i] + 1]++;
       }
-      for (int s = 0; s < io.shoal.server.slot.KeySlot.SLOT_COUNT; s++) {
-        if (starts[s + 1] > 0) {
-          // Each slot table is sized once for its keys instead of doubling its way there.
-          db.reserve(s, starts[s + 1]);
-        }
+      for (int s = 0; s < KeySlot.SLOT_COUNT; s++) {
         starts[s + 1] += starts[s];
       }
       int[] order = new int[count];
+      int[] next = Arrays.copyOf(starts, KeySlot.SLOT_COUNT);
       for (int i = 0; i < count; i++) {
-        order[starts[slots[i]]++] = i;
+        order[next[slots[i]]++] = i;
       }
-      for (int i : order) {
-        db.set(keys[i], values[i]);
-        if (expires[i] != 0) {
-          db.expireTime(keys[i], expires[i]);
+      BulkInsert insert = db.bulkInsert();
+      for (int s = 0; s < KeySlot.SLOT_COUNT; s++) {
+        int from = starts[s];
+        int to = starts[s + 1];
+        if (from == to) {
+          continue;
         }
-        keys[i] = null;
-        values[i] = null;
+        // Each slot table is sized once for its keys, just before they arrive (so it is in the cache).
+        insert.beginSlot(s, to - from);
+        for (int k = from; k < to; k++) {
+          int i = order[k];
+          insert.add(keys[i], hashes[i], values[i], expires == null ? 0 : expires[i]);
+        }
       }
+      insert.finish(bytes);
+      Arrays.fill(keys, 0, count, null);
+      Arrays.fill(values, 0, count, null);
+      if (expires != null) {
+        Arrays.fill(expires, 0, count, 0);
+      }
+      bytes = 0;
       count = 0;
     }
   }
