@@ -41,7 +41,7 @@ public final class Database {
     return slots[slot];
   }
 
-  private SlotTable slotForWrite(int slot) {
+  SlotTable slotForWrite(int slot) {
     SlotTable table = slots[slot];
     if (table == null) {
       table = new SlotTable();
@@ -181,6 +181,16 @@ public final class Database {
   /** Makes room in a slot's table for {@code additional} keys about to be stored (RDB load). */
   public void reserve(int slot, int additional) {
     slotForWrite(slot).reserve(additional);
+  }
+
+  /** A bulk insert of loaded keys into this database (see {@link BulkInsert}). */
+  public BulkInsert bulkInsert() {
+    return new BulkInsert(this);
+  }
+
+  /** Records that some key got a TTL without going through {@link #expireTime(byte[], long)}. */
+  void ttlsSet() {
+    ttlsEverSet = true;
   }
 
   /** Stores a value and removes any TTL, as SET does. */

@@ -45,7 +45,8 @@ public final class SlotTable {
     return entries == null ? 0 : entries.length >> 1;
   }
 
-  static int hash(byte[] key) {
+  /** The table's hash of a key; public for loaders that compute it while the key is still in cache. */
+  public static int hash(byte[] key) {
     int h = 0x9747b28c;
     for (byte b : key) {
       h = 31 * h + b;
@@ -184,6 +185,33 @@ public final class SlotTable {
     table[index << 1] = key;
     table[(index << 1) + 1] = value;
     clocks[index] = tag(hash) | (clock & CLOCK_MASK);
+    size++;
+    return index;
+  }
+
+  /**
+   * Inserts a key of a bulk load into a table that was empty when the load began, without reading
+   * any stored key: {@code hashes[i]} holds the hash of the key the load placed at index i, so only
+   * an equal hash leads to comparing bytes. That keeps the insert within the table's own arrays
+   * (the keys themselves lie scattered in the heap, one cache miss each). Capacity must already be
+   * reserved. Returns the index, or {@code -1 - index} when the key was already there (its value
+   * is left for the caller to replace).
+   */
+  int insertLoaded(byte[] key, int hash, Object value, int clock, int[] hashes) {
+    Object[] table = entries;
+    int mask = (table.length >> 1) - 1;
+    int index = hash & mask;
+    Object candidate;
+    while ((candidate = table[index << 1]) != null) {
+      if (hashes[index] == hash && Arrays.equals((byte[]) candidate, key)) {
+        return -1 - index;
+      }
+      index = (index + 1) & mask;
+    }
+    table[index << 1] = key;
+    table[(index << 1) + 1] = value;
+    access[index] = clock;
+    hashes[index] = hash;
     size++;
     return index;
   }
