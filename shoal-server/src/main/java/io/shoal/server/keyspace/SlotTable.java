@@ -199,18 +199,18 @@ public final class SlotTable {
    */
   int insertLoaded(byte[] key, int hash, Object value, int clock, int[] hashes) {
     Object[] table = entries;
-    int mask = (table.length >> 1) - 1;
+    int[] clocks = access;
+    int mask = clocks.length - 1;
     int index = hash & mask;
-    Object candidate;
-    while ((candidate = table[index << 1]) != null) {
-      if (hashes[index] == hash && Arrays.equals((byte[]) candidate, key)) {
+    while (clocks[index] != 0) {
+      if (hashes[index] == hash && Arrays.equals((byte[]) table[index << 1], key)) {
         return -1 - index;
       }
       index = (index + 1) & mask;
     }
     table[index << 1] = key;
     table[(index << 1) + 1] = value;
-    access[index] = clock;
+    clocks[index] = tag(hash) | (clock & CLOCK_MASK);
     hashes[index] = hash;
     size++;
     return index;
