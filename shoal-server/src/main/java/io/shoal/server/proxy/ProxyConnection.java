@@ -50,6 +50,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private static final int COPIED_REPLY_MAX = 512;
   private static final int GATHER_INITIAL = 1024;
   private static final int NAMES_SEEN = 16;
+  private static final int HOLD_BYTES_MAX = 64 * 1024;
   static final String CROSSSLOT = "-" + RedirectGate.CROSSSLOT
       + " (the proxy splits only MGET, MSET, DEL, EXISTS, UNLINK and TOUCH)\r\n";
   private static final Set<String> SUMMED = Set.of("del", "exists", "unlink", "touch");
@@ -75,6 +76,16 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext context;
   private EventLoop loop;
   private Map<String, NodeLink> links;
+  private ReplyHold hold;
+  private final ReplyHold.Holder holder = new ReplyHold.Holder() {
+    @Override
+    void release() {
+      if (!inactive) {
+        writeGathered();
+        context.flush();
+      }
+    }
+  };
   // The link of each owner in the routing last seen, so the common case builds no endpoint string.
   private ClusterState.Routing routingSeen;
   private final IdentityHashMap<KnownNode, NodeLink> ownerLinks = new IdentityHashMap<>();
@@ -98,6 +109,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     this.context = ctx;
     this.loop = ctx.channel().eventLoop();
     this.links = proxy.linksOf(loop);
+    this.hold = proxy.holdOf(loop);
     // On the heap: the scanner reads it through its array, without a check per byte.
     this.buffer = ctx.alloc().heapBuffer();
   }
@@ -256,12 +268,24 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Writes the replies gathered, unless some before others still owed by a node: those are held
+   * for the rest (see {@link ReplyHold}), within the hold, so a pipeline's replies leave together.
+   */
   private void flushNow() {
     flushQueued = false;
-    if (!inactive) {
-      writeGathered();
-      context.flush();
+    if (inactive) {
+      return;
     }
+    if (!owed.isEmpty() && !closeWhenDone && (gathered == null || gathered.readableBytes() < HOLD_BYTES_MAX)) {
+      if (holder.heldSince < 0) {
+        hold.hold(holder);
+      }
+      return;
+    }
+    holder.heldSince = -1;
+    writeGathered();
+    context.flush();
   }
 
   /** A command sent to an owner: follows MOVED and ASK, then hands the final reply on. */
