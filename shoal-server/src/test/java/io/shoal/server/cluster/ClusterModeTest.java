@@ -393,6 +393,34 @@ class ClusterModeTest {
     }
   }
 
+  @Test
+  @Order(6)
+  void proxyHoldsRepliesForASlowOneOnlyBriefly() throws IOException {
+    // A reply waits for the replies still owed so that a pipeline's replies leave together, but
+    // only within the hold: PONG does not wait the 600 ms of the WAIT behind it.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", basePort + 1000)) {
+      socket.setSoTimeout(10_000);
+      long started = System.nanoTime();
+      socket.getOutputStream().write("*1\r\n$4\r\nPING\r\n*3\r\n$4\r\nWAIT\r\n$1\r\n1\r\n$3\r\n600\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = socket.getInputStream();
+      StringBuilder received = new StringBuilder();
+      long pong = -1;
+      while (!received.toString().endsWith(":0\r\n")) {
+        int b = in.read();
+        assertThat(b).as("the connection stays open").isNotNegative();
+        received.append((char) b);
+        if (pong < 0 && received.toString().equals("+PONG\r\n")) {
+          pong = (System.nanoTime() - started) / 1_000_000;
+        }
+      }
+      long waited = (System.nanoTime() - started) / 1_000_000;
+      assertThat(received.toString()).isEqualTo("+PONG\r\n:0\r\n");
+      assertThat(pong).as("PONG written before the WAIT's reply").isBetween(0L, 400L);
+      assertThat(waited).as("the WAIT waited").isGreaterThanOrEqualTo(550L);
+    }
+  }
+
   /** Sends bytes and returns everything the server wrote before it closed the connection. */
   private static String sendUntilClosed(int port, String request) throws IOException {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
