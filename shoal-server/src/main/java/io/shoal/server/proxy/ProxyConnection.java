@@ -41,9 +41,11 @@ import java.util.function.Function;
  * to its own client port.
  *
  * <p>Everything runs on the connection's event loop, which also owns the links it forwards over:
- * a request is copied as received into its owner's link (written once per loop iteration with the
- * other requests queued meanwhile), and a reply is a slice of what the owner sent, written to the
- * client when every reply owed before it has been written.
+ * a request is scanned in place ({@link RequestScanner}: only its command name and keys are read)
+ * and copied as received into its owner's link (written once per loop iteration with the other
+ * requests queued meanwhile), and a reply is copied or sliced from what the owner sent, written to
+ * the client when every reply owed before it has been written. Replies wait for the rest of the
+ * client's pipeline within a bound ({@link ReplyHold}), so a batch of replies leaves in one write.
  */
 final class ProxyConnection extends ChannelInboundHandlerAdapter {
   static final int REDIRECTS_MAX = 3;
