@@ -7,6 +7,7 @@
 #   REPLICAS=1 bench/cluster-vs-redis.sh    # 3 masters + 3 replicas on both sides (--cluster-replicas 1)
 #   N=200000 bench/cluster-vs-redis.sh      # a shorter run
 #   WARMUP=0 bench/cluster-vs-redis.sh      # no unrecorded warm-up pass (default 200000 SET+GET each)
+#   PIPELINES=16 N=4000000 bench/cluster-vs-redis.sh  # only -P 16, long enough for the client's timer
 #
 # Shoal runs on the newest JDK under /usr/lib/jvm (as the ./shoal launcher picks it; JAVA overrides),
 # with SHOAL_JAVA_OPTS (default -XX:+UseParallelGC) and SHOAL_ARGS (extra `server` options, e.g.
@@ -21,6 +22,7 @@ SHOAL_BASE=${SHOAL_BASE:-7400}
 REDIS_BASE=${REDIS_BASE:-7500}
 REPLICAS=${REPLICAS:-0}
 WARMUP=${WARMUP:-200000}
+PIPELINES=${PIPELINES:-1 16}
 NODES=$((3 * (REPLICAS + 1)))
 SHOAL_ARGS=${SHOAL_ARGS:-}
 work=$(mktemp -d /tmp/shoal-bench.XXXXXX)
@@ -100,7 +102,7 @@ fi
 
 printf "\n%s masters, %s replicas each\n" 3 "$REPLICAS"
 printf "%-28s %12s %12s\n" "run" "SET rps" "GET rps"
-for pipeline in 1 16; do
+for pipeline in $PIPELINES; do
   read -r rs rg < <(bench -p "$REDIS_BASE" --cluster -P "$pipeline")
   read -r ss sg < <(bench -p "$SHOAL_BASE" --cluster -P "$pipeline")
   read -r ps pg < <(bench -p "$((SHOAL_BASE + 1000))" -P "$pipeline")

@@ -1,5 +1,6 @@
 package io.shoal.cli;
 
+import io.netty.util.ResourceLeakDetector;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.config.Settings;
 import java.nio.file.Files;
@@ -40,8 +41,101 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--set", description = "Any config parameter as name=value, may repeat.")
   List<String> overrides = new ArrayList<>();
 
+  /**
+   * The options of a plain command line read without picocli, or null when picocli must read it
+   * (help, version, an unknown option, a value that is not a number where one is expected...).
+   * picocli reads annotations by reflection with classes compiled for Java 5, which the JVM's
+   * start-up cache cannot hold: ~0.14 s of a node's start-up before it begins to load its data.
+   * Yields the same fields as picocli for every line it accepts (ServerCommandTest).
+   */
+  static ServerCommand parsePlain(String[] args) {
+    ServerCommand command = new ServerCommand();
+    // picocli refuses a single-valued option given twice.
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String value = null;
+      int equals = arg.indexOf('=');
+      if (arg.startsWith("--") && equals > 0) {
+        name = arg.substring(0, equals);
+        value = arg.substring(equals + 1);
+      }
+      if (!name.equals("--set") && !name.equals("--seeds") && !seen.add(name)) {
+        return null;
+      }
+      if (name.equals("--cluster")) {
+        if (value != null) {
+          return null;
+        }
+        command.cluster = true;
+        continue;
+      }
+      if (value == null) {
+        if (i + 1 == args.length || args[i + 1].startsWith("--") || args[i + 1].equals("-h") || args[i + 1].equals("-V")) {
+          return null;
+        }
+        value = args[++i];
+      }
+      switch (name) {
+        case "--port":
+          command.port = plainInteger(value);
+          if (command.port == null) {
+            return null;
+          }
+          break;
+        case "--proxy-port":
+          command.proxyPort = plainInteger(value);
+          if (command.proxyPort == null) {
+            return null;
+          }
+          break;
+        case "--bind":
+          command.bind = value;
+          break;
+        case "--dir":
+          command.dir = Path.of(value);
+          break;
+        case "--config":
+          command.config = Path.of(value);
+          break;
+        case "--seeds":
+          if (value.isEmpty() || value.startsWith(",") || value.endsWith(",") || value.contains(",,")) {
+            return null;
+          }
+          command.seeds.addAll(List.of(value.split(",")));
+          break;
+        case "--set":
+          command.overrides.add(value);
+          break;
+        default:
+          return null;
+      }
+    }
+    return command;
+  }
+
+  /** A decimal int as picocli converts one, or null for anything else (picocli then reports it). */
+  private static Integer plainInteger(String text) {
+    if (!text.matches("-?[0-9]{1,9}")) {
+      return null;
+    }
+    return Integer.valueOf(text);
+  }
+
+  /** Runs a command from {@link #parsePlain} as picocli's execute would: an exception prints and exits 1. */
+  int execute() {
+    try {
+      return call();
+    } catch (Exception e) {
+      e.printStackTrace();
+      return 1;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    quietLeakDetector();
     ShoalServer server = new ShoalServer(settings());
     Thread hook = new Thread(server::stop, "shoal-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -53,6 +147,19 @@ public final class ServerCommand implements Callable<Integer> {
       // Stopped by a signal: the hook is running; nothing to undo.
     }
     return 0;
+  }
+
+  /**
+   * Netty's default leak detection records a stack trace at the allocation and release of one
+   * buffer in 128, and a node allocates a buffer per read and per reply batch: about 1% of the CPU
+   * of pipelined commands (docs/performance.md). A node turns it off unless
+   * {@code -Dio.netty.leakDetection.level} asks for it; in-process tests keep Netty's default.
+   */
+  static void quietLeakDetector() {
+    if (System.getProperty("io.netty.leakDetection.level") == null
+        && System.getProperty("io.netty.leakDetectionLevel") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
   }
 
   /**

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 
 /**
  * The workload the {@code ./shoal} launcher runs once per build to record the JVM's start-up cache
@@ -62,7 +61,7 @@ public final class StartupTraining {
     String[] args = {"server", "--port", Integer.toString(port), "--dir", dir.toString(), "--set", appendonly,
         "--set", "save="};
     int[] exit = {-1};
-    Thread server = new Thread(() -> exit[0] = new CommandLine(new ShoalCli()).execute(args), "training-node");
+    Thread server = new Thread(() -> exit[0] = ShoalCli.execute(args), "training-node");
     server.start();
     RespClient node = connect(port, server);
     try (node) {

@@ -112,7 +112,7 @@ public final class Dispatcher {
         locks.lockStripes(stripes);
       }
     }
-    long started = System.nanoTime();
+    long started = context.commandStart();
     long repliesBefore = reply.repliesWritten();
     boolean failed = false;
     context.prepare(spec, args);
@@ -156,7 +156,7 @@ public final class Dispatcher {
         }
       }
     }
-    long micros = (System.nanoTime() - started) / 1000;
+    long micros = (context.commandEnd() - started) / 1000;
     CommandStats stats = spec.stats();
     stats.calls.increment();
     stats.micros.add(micros);

@@ -4,14 +4,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
- * The per-key access clock that eviction samples, one int per key as Redis keeps 24 bits in
- * each object: in LRU mode the last access time in seconds; in LFU mode a logarithmic access
+ * The per-key access clock that eviction samples, 24 bits per key as Redis keeps in each object
+ * (the slot table keeps a hash tag in the rest of the int): in LRU mode the last access time in
+ * seconds modulo 2^24 (194 days, wrapping as Redis's LRU clock); in LFU mode a logarithmic access
  * counter (low 8 bits) and the minute it was last decremented (high 16 bits), following Redis's
  * {@code LFULogIncr} and {@code LFUDecrAndReturn} with {@code lfu-log-factor} and
  * {@code lfu-decay-time}.
  */
 public final class AccessClock {
   static final int LFU_INIT = 5;
+  private static final int LRU_MASK = 0xffffff;
 
   private final LongSupplier clockMillis;
   private final boolean lfu;
@@ -32,7 +34,7 @@ public final class AccessClock {
   /** The clock value after an access; a fresh key passes 0. */
   public int touch(int previous) {
     if (!lfu) {
-      return (int) (clockMillis.getAsLong() / 1000);
+      return (int) (clockMillis.getAsLong() / 1000) & LRU_MASK;
     }
     int counter = previous == 0 ? LFU_INIT : decayed(previous);
     counter = logIncrement(counter);
@@ -46,7 +48,10 @@ public final class AccessClock {
 
   /** Seconds since the last access, what OBJECT IDLETIME reports. */
   public long idleSeconds(int clock) {
-    return Math.max(0, clockMillis.getAsLong() / 1000 - (clock & 0xffffffffL));
+    // Redis's estimateObjectIdleTime: the 24-bit clock may have wrapped since the access.
+    int now = (int) (clockMillis.getAsLong() / 1000) & LRU_MASK;
+    int then = clock & LRU_MASK;
+    return now >= then ? now - then : now + (LRU_MASK + 1 - then);
   }
 
   /** A score where higher means a better eviction candidate. */

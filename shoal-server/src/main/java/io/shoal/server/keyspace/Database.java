@@ -41,7 +41,7 @@ public final class Database {
     return slots[slot];
   }
 
-  private SlotTable slotForWrite(int slot) {
+  SlotTable slotForWrite(int slot) {
     SlotTable table = slots[slot];
     if (table == null) {
       table = new SlotTable();
@@ -116,9 +116,81 @@ public final class Database {
     }
   }
 
+  /** A new string computed from the current one (null when the key is absent). */
+  @FunctionalInterface
+  public interface StringUpdate {
+    byte[] apply(byte[] current);
+  }
+
+  /**
+   * Reads a string and stores what {@code update} makes of it, keeping the key's TTL, with one
+   * lookup (INCR and its kin): the same as {@link #getString(byte[], int)} then
+   * {@link #setKeepTtl(byte[], int, Object)}, whose second lookup found the entry the first had
+   * just found. WRONGTYPE if the key holds another type; an exception from {@code update} leaves
+   * the key as it was. Returns the stored string.
+   */
+  public byte[] updateString(byte[] key, int slot, StringUpdate update) {
+    SlotTable table = slots[slot];
+    int index = liveIndex(table, key);
+    if (index < 0) {
+      byte[] created = update.apply(null);
+      put(key, slot, created, true);
+      return created;
+    }
+    Object value = table.valueAt(index);
+    if (!(value instanceof byte[])) {
+      throw ShoalError.wrongType();
+    }
+    byte[] next = update.apply((byte[]) value);
+    keyspace.account(MemorySize.ofBytes(next) - MemorySize.ofBytes((byte[]) value));
+    table.valueAt(index, next);
+    // As the write after a read did: a write stores a fresh clock.
+    table.accessAt(index, keyspace.eviction().touch(0));
+    return next;
+  }
+
+  /**
+   * Brings into the cache what a write or read of each of these keys will load, stage by stage
+   * over all keys at once (slot tables, then the home places, then the keys and values), so the
+   * memory misses of different keys overlap instead of following one another: a command of many
+   * keys (MSET) otherwise waits for about five misses per key in turn. Changes nothing; the
+   * returned value only keeps the loads from being optimised away.
+   */
+  public int prefetch(byte[][] args, int first, int step, int[] keySlots, int count) {
+    SlotTable[] tables = slots;
+    int sink = 0;
+    for (int j = 0; j < count; j++) {
+      SlotTable table = tables[keySlots[j]];
+      sink += table == null ? 0 : table.size();
+    }
+    for (int j = 0, i = first; j < count; j++, i += step) {
+      SlotTable table = tables[keySlots[j]];
+      if (table != null) {
+        sink += table.touchHome(SlotTable.hash(args[i]));
+      }
+    }
+    for (int j = 0, i = first; j < count; j++, i += step) {
+      SlotTable table = tables[keySlots[j]];
+      if (table != null) {
+        sink += table.touchValue(args[i]);
+      }
+    }
+    return sink;
+  }
+
   /** Makes room in a slot's table for {@code additional} keys about to be stored (RDB load). */
   public void reserve(int slot, int additional) {
     slotForWrite(slot).reserve(additional);
+  }
+
+  /** A bulk insert of loaded keys into this database (see {@link BulkInsert}). */
+  public BulkInsert bulkInsert() {
+    return new BulkInsert(this);
+  }
+
+  /** Records that some key got a TTL without going through {@link #expireTime(byte[], long)}. */
+  void ttlsSet() {
+    ttlsEverSet = true;
   }
 
   /** Stores a value and removes any TTL, as SET does. */

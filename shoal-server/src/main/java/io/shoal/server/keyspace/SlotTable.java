@@ -14,9 +14,17 @@ import java.util.Arrays;
  * value objects. Expiry times live in a second array allocated only once a key of the slot gets a
  * TTL, as Redis keeps a separate {@code expires} dictionary. All access happens under the slot's
  * lock (see {@link SlotLocks}), so nothing here is thread-safe by itself.
+ *
+ * <p>The access clock uses 24 bits (as Redis's {@code lru} field); the top 8 bits of each
+ * {@code access} int hold a tag of the key's hash, never 0, and 0 marks a free place. A probe
+ * walks the int array and loads a candidate key only when its tag matches: on a keyspace larger
+ * than the cache, every key compared is a memory miss, and the keys of one slot tend to have the
+ * same length (key:000000123456), so without the tag each step of a probe run cost one.
  */
 public final class SlotTable {
   private static final int MIN_CAPACITY = 4;
+  /** The bits of an access int that hold the clock; the tag is above them. */
+  public static final int CLOCK_MASK = 0xffffff;
 
   /** Key of entry i at 2i (a byte[]), its value at 2i + 1. */
   private Object[] entries;
@@ -37,7 +45,8 @@ public final class SlotTable {
     return entries == null ? 0 : entries.length >> 1;
   }
 
-  static int hash(byte[] key) {
+  /** The table's hash of a key; public for loaders that compute it while the key is still in cache. */
+  public static int hash(byte[] key) {
     int h = 0x9747b28c;
     for (byte b : key) {
       h = 31 * h + b;
@@ -48,24 +57,54 @@ public final class SlotTable {
     return h;
   }
 
+  /** The tag of a hash, kept above the clock in its access int: never 0, which marks a free place. */
+  private static int tag(int hash) {
+    return (hash >>> 24 == 0 ? 1 : hash >>> 24) << 24;
+  }
+
   /** The index of the key, or -1. */
   public int find(byte[] key) {
     if (size == 0) {
       return -1;
     }
-    Object[] table = entries;
-    int mask = (table.length >> 1) - 1;
-    int index = hash(key) & mask;
+    int[] clocks = access;
+    int mask = clocks.length - 1;
+    int hash = hash(key);
+    int tag = tag(hash);
+    int index = hash & mask;
     while (true) {
-      byte[] candidate = (byte[]) table[index << 1];
-      if (candidate == null) {
+      int word = clocks[index];
+      if (word == 0) {
         return -1;
       }
-      if (candidate.length == key.length && Arrays.equals(candidate, key)) {
+      if ((word & ~CLOCK_MASK) == tag && Arrays.equals((byte[]) entries[index << 1], key)) {
         return index;
       }
       index = (index + 1) & mask;
     }
+  }
+
+  /**
+   * Loads the clock word and the entry at the home place of a hash (see {@link Database#prefetch}),
+   * returning a value that depends on both so that the loads are kept.
+   */
+  int touchHome(int hash) {
+    if (size == 0) {
+      return 0;
+    }
+    int[] clocks = access;
+    int index = hash & (clocks.length - 1);
+    return clocks[index] + (entries[index << 1] == null ? 0 : 1);
+  }
+
+  /** Finds the key and loads the header of its value (see {@link Database#prefetch}). */
+  int touchValue(byte[] key) {
+    int index = find(key);
+    if (index < 0) {
+      return 0;
+    }
+    Object value = entries[(index << 1) + 1];
+    return value instanceof byte[] bytes ? bytes.length : 1;
   }
 
   public byte[] keyAt(int index) {
@@ -84,12 +123,14 @@ public final class SlotTable {
     return expires == null ? 0 : expires[index];
   }
 
+  /** The access clock of the entry (24 bits). */
   public int accessAt(int index) {
-    return access[index];
+    return access[index] & CLOCK_MASK;
   }
 
+  /** Sets the access clock of an occupied entry; bits above the low 24 are dropped. */
   public void accessAt(int index, int clock) {
-    access[index] = clock;
+    access[index] = (access[index] & ~CLOCK_MASK) | (clock & CLOCK_MASK);
   }
 
   /** Sets the expiry time in ms since the epoch; 0 removes the TTL. */
@@ -134,14 +175,43 @@ public final class SlotTable {
       resize(capacity() * 2);
     }
     Object[] table = entries;
-    int mask = (table.length >> 1) - 1;
-    int index = hash(key) & mask;
-    while (table[index << 1] != null) {
+    int[] clocks = access;
+    int mask = clocks.length - 1;
+    int hash = hash(key);
+    int index = hash & mask;
+    while (clocks[index] != 0) {
       index = (index + 1) & mask;
     }
     table[index << 1] = key;
     table[(index << 1) + 1] = value;
-    access[index] = clock;
+    clocks[index] = tag(hash) | (clock & CLOCK_MASK);
+    size++;
+    return index;
+  }
+
+  /**
+   * Inserts a key of a bulk load into a table that was empty when the load began, without reading
+   * any stored key: {@code hashes[i]} holds the hash of the key the load placed at index i, so only
+   * an equal hash leads to comparing bytes. That keeps the insert within the table's own arrays
+   * (the keys themselves lie scattered in the heap, one cache miss each). Capacity must already be
+   * reserved. Returns the index, or {@code -1 - index} when the key was already there (its value
+   * is left for the caller to replace).
+   */
+  int insertLoaded(byte[] key, int hash, Object value, int clock, int[] hashes) {
+    Object[] table = entries;
+    int[] clocks = access;
+    int mask = clocks.length - 1;
+    int index = hash & mask;
+    while (clocks[index] != 0) {
+      if (hashes[index] == hash && Arrays.equals((byte[]) table[index << 1], key)) {
+        return -1 - index;
+      }
+      index = (index + 1) & mask;
+    }
+    table[index << 1] = key;
+    table[(index << 1) + 1] = value;
+    clocks[index] = tag(hash) | (clock & CLOCK_MASK);
+    hashes[index] = hash;
     size++;
     return index;
   }
@@ -155,7 +225,7 @@ public final class SlotTable {
     int mask = (table.length >> 1) - 1;
     int hole = index;
     int next = (index + 1) & mask;
-    while (table[next << 1] != null) {
+    while (access[next] != 0) {
       int home = hash((byte[]) table[next << 1]) & mask;
       // Move the entry back if the hole lies cyclically between its home and its current place.
       boolean movable = hole <= next ? (home <= hole || home > next) : (home <= hole && home > next);
@@ -227,7 +297,7 @@ public final class SlotTable {
         continue;
       }
       int index = hash(key) & mask;
-      while (table[index << 1] != null) {
+      while (access[index] != 0) {
         index = (index + 1) & mask;
       }
       table[index << 1] = key;

@@ -93,13 +93,14 @@ final class LocalNode {
       parked = receiver; // CLIENT PAUSE parked it: it runs, and answers, when the pause ends
       return;
     }
-    ByteBuf answer = out.retainedSlice(start, out.writerIndex() - start);
+    int length = out.writerIndex() - start;
     out.readerIndex(out.writerIndex());
     CompletableFuture<Boolean> hold = server.replyHold(client);
     if (hold == null) {
-      receiver.reply(answer);
+      receiver.reply(out, start, length, null); // copied by the receiver if it can write it now
       return;
     }
+    ByteBuf answer = out.retainedSlice(start, length);
     held = true;
     hold.whenComplete((release, error) -> loop.execute(() -> released(answer, receiver,
         Boolean.TRUE.equals(release) && error == null)));
@@ -113,7 +114,7 @@ final class LocalNode {
       channel.close();
       return;
     }
-    receiver.reply(answer);
+    deliver(answer, receiver);
     runQueued();
   }
 
@@ -139,9 +140,17 @@ final class LocalNode {
       return; // parked again
     }
     parked = null;
-    ByteBuf answer = out.retainedSlice(start, out.writerIndex() - start);
+    int length = out.writerIndex() - start;
     out.readerIndex(out.writerIndex());
-    receiver.reply(answer);
+    receiver.reply(out, start, length, null);
+  }
+
+  private static void deliver(ByteBuf answer, NodeLink.Receiver receiver) {
+    try {
+      receiver.reply(answer, answer.readerIndex(), answer.readableBytes(), null);
+    } finally {
+      answer.release();
+    }
   }
 
   private void runQueued() {

@@ -29,8 +29,13 @@ final class NodeLink {
 
   /** Who gets the reply to one request; called on the link's loop. */
   interface Receiver {
-    /** The reply, a buffer the receiver now owns (and must release). */
-    void reply(ByteBuf reply);
+    /**
+     * The reply: {@code length} bytes of {@code in} from {@code index}, readable during this call
+     * only (the receiver copies or slices what it keeps). {@code requests} holds the bytes of the
+     * request it answers, at the index {@link #send} returned, also during this call only; null
+     * when the reply did not come over a link.
+     */
+    void reply(ByteBuf in, int index, int length, ByteBuf requests);
 
     void failed(Throwable cause);
   }
@@ -39,18 +44,32 @@ final class NodeLink {
   /** For requests whose reply nobody needs (AUTH of the link, ASKING). */
   static final Receiver IGNORED = new Receiver() {
     @Override
-    public void reply(ByteBuf reply) {
-      reply.release();
-    }
+    public void reply(ByteBuf in, int index, int length, ByteBuf requests) {}
 
     @Override
     public void failed(Throwable cause) {}
   };
 
+  /**
+   * The requests written together, kept until the last of them is answered: a request the owner
+   * answers with MOVED or ASK is sent again from here, so the proxy forwards requests without
+   * keeping a copy of each. Holds one reference to its buffer.
+   */
+  private static final class Batch {
+    final ByteBuf requests;
+    int unanswered;
+
+    Batch(ByteBuf requests) {
+      this.requests = requests;
+    }
+  }
+
   private final EventLoop loop;
   private final String endpoint;
   private final ChannelFuture connected;
   private final ArrayDeque<Receiver> inFlight = new ArrayDeque<>();
+  // The batches of the requests in flight, oldest first; the last one is out's while it fills.
+  private final ArrayDeque<Batch> batches = new ArrayDeque<>();
   // Requests not written yet: filled while the loop reads, written once per loop iteration.
   private ByteBuf out;
   private boolean flushQueued;
@@ -93,20 +112,35 @@ final class NodeLink {
     return !closed;
   }
 
-  /** Queues {@code length} request bytes of {@code source} from {@code index}. Loop only. */
-  void send(ByteBuf source, int index, int length, Receiver receiver) {
+  /**
+   * Queues {@code length} request bytes of {@code source} from {@code index}; returns where they
+   * are in the requests the receiver's reply comes with, or -1 if the link refused them (the
+   * receiver was told). Loop only.
+   */
+  int send(ByteBuf source, int index, int length, Receiver receiver) {
     if (!admit(receiver)) {
-      return;
+      return -1;
     }
-    buffer(length).writeBytes(source, index, length);
+    ByteBuf buffer = buffer(length);
+    int at = buffer.writerIndex();
+    buffer.writeBytes(source, index, length);
+    return at;
   }
 
-  /** Queues an encoded request. Loop only. */
-  void send(byte[] request, Receiver receiver) {
+  /** Queues {@code length} request bytes of {@code source} from {@code index}, as above. Loop only. */
+  int send(byte[] source, int index, int length, Receiver receiver) {
     if (!admit(receiver)) {
-      return;
+      return -1;
     }
-    buffer(request.length).writeBytes(request);
+    ByteBuf buffer = buffer(length);
+    int at = buffer.writerIndex();
+    buffer.writeBytes(source, index, length);
+    return at;
+  }
+
+  /** Queues an encoded request, as above. Loop only. */
+  int send(byte[] request, Receiver receiver) {
+    return send(request, 0, request.length, receiver);
   }
 
   private boolean admit(Receiver receiver) {
@@ -126,7 +160,9 @@ final class NodeLink {
   private ByteBuf buffer(int length) {
     if (out == null) {
       out = connected.channel().alloc().buffer(Math.max(256, length));
+      batches.add(new Batch(out));
     }
+    batches.peekLast().unanswered++;
     return out;
   }
 
@@ -137,18 +173,20 @@ final class NodeLink {
     }
     ByteBuf requests = out;
     out = null;
-    connected.channel().writeAndFlush(requests, connected.channel().voidPromise());
+    // The write releases its own reference; the batch keeps its one until the replies are in.
+    connected.channel().writeAndFlush(requests.retain(), connected.channel().voidPromise());
   }
 
   private void failAll(Throwable cause) {
     closed = true;
-    if (out != null) {
-      out.release();
-      out = null;
-    }
+    out = null;
     Receiver receiver;
     while ((receiver = inFlight.poll()) != null) {
       receiver.failed(cause);
+    }
+    Batch batch;
+    while ((batch = batches.poll()) != null) {
+      batch.requests.release();
     }
   }
 
@@ -161,17 +199,21 @@ final class NodeLink {
     @Override
     protected void decode(ChannelHandlerContext context, ByteBuf in, List<Object> out) {
       while (in.isReadable()) {
-        int end = RespScanner.end(in, in.readerIndex());
+        int start = in.readerIndex();
+        int end = RespScanner.end(in, start);
         if (end < 0) {
           return;
         }
-        // A slice, not a copy: the reply goes to the client as the bytes the owner sent.
-        ByteBuf reply = in.readRetainedSlice(end - in.readerIndex());
+        in.readerIndex(end);
+        // The receiver copies the reply or keeps a slice: it goes to the client as the owner sent it.
         Receiver receiver = inFlight.poll();
+        Batch batch = batches.peek();
         if (receiver != null) {
-          receiver.reply(reply);
-        } else {
-          reply.release();
+          receiver.reply(in, start, end - start, batch == null ? null : batch.requests);
+        }
+        if (batch != null && --batch.unanswered == 0 && batch.requests != out) {
+          batches.poll();
+          batch.requests.release();
         }
       }
     }

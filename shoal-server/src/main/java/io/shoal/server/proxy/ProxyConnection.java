@@ -11,6 +11,7 @@ import io.shoal.server.cluster.KnownNode;
 import io.shoal.server.cluster.RedirectGate;
 import io.shoal.server.command.CommandFlag;
 import io.shoal.server.command.CommandSpec;
+import io.shoal.server.resp.ProtocolException;
 import io.shoal.server.resp.RequestParser;
 import io.shoal.server.slot.KeySlot;
 import java.nio.charset.StandardCharsets;
@@ -40,14 +41,18 @@ import java.util.function.Function;
  * to its own client port.
  *
  * <p>Everything runs on the connection's event loop, which also owns the links it forwards over:
- * a request is copied as received into its owner's link (written once per loop iteration with the
- * other requests queued meanwhile), and a reply is a slice of what the owner sent, written to the
- * client when every reply owed before it has been written.
+ * a request is scanned in place ({@link RequestScanner}: only its command name and keys are read)
+ * and copied as received into its owner's link (written once per loop iteration with the other
+ * requests queued meanwhile), and a reply is copied or sliced from what the owner sent, written to
+ * the client when every reply owed before it has been written. Replies wait for the rest of the
+ * client's pipeline within a bound ({@link ReplyHold}), so a batch of replies leaves in one write.
  */
 final class ProxyConnection extends ChannelInboundHandlerAdapter {
   static final int REDIRECTS_MAX = 3;
   private static final int COPIED_REPLY_MAX = 512;
   private static final int GATHER_INITIAL = 1024;
+  private static final int NAMES_SEEN = 16;
+  private static final int HOLD_BYTES_MAX = 64 * 1024;
   static final String CROSSSLOT = "-" + RedirectGate.CROSSSLOT
       + " (the proxy splits only MGET, MSET, DEL, EXISTS, UNLINK and TOUCH)\r\n";
   private static final Set<String> SUMMED = Set.of("del", "exists", "unlink", "touch");
@@ -60,13 +65,29 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       "readwrite");
 
   private final ProxyServer proxy;
+  // Inline requests only (telnet's); RESP requests are scanned in place.
   private final RequestParser parser;
+  private final RequestScanner scanner;
+  // Command names seen on this connection as received, with their specs: a lookup without a copy.
+  private final byte[][] namesSeen = new byte[NAMES_SEEN][];
+  private final CommandSpec[] specsSeen = new CommandSpec[NAMES_SEEN];
+  private final boolean[] forwardable = new boolean[NAMES_SEEN];
   private final ArrayDeque<Owed> owed = new ArrayDeque<>();
   private final Runnable flushTask = this::flushNow;
   private ByteBuf buffer;
   private ChannelHandlerContext context;
   private EventLoop loop;
   private Map<String, NodeLink> links;
+  private ReplyHold hold;
+  private final ReplyHold.Holder holder = new ReplyHold.Holder() {
+    @Override
+    void release() {
+      if (!inactive) {
+        writeGathered();
+        context.flush();
+      }
+    }
+  };
   // The link of each owner in the routing last seen, so the common case builds no endpoint string.
   private ClusterState.Routing routingSeen;
   private final IdentityHashMap<KnownNode, NodeLink> ownerLinks = new IdentityHashMap<>();
@@ -80,7 +101,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
 
   ProxyConnection(ProxyServer proxy) {
     this.proxy = proxy;
-    this.parser = new RequestParser(proxy.server().core().protoMaxBulkLen.asLong());
+    long maxBulk = proxy.server().core().protoMaxBulkLen.asLong();
+    this.parser = new RequestParser(maxBulk);
+    this.scanner = new RequestScanner(maxBulk);
   }
 
   @Override
@@ -88,7 +111,9 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     this.context = ctx;
     this.loop = ctx.channel().eventLoop();
     this.links = proxy.linksOf(loop);
-    this.buffer = ctx.alloc().buffer();
+    this.hold = proxy.holdOf(loop);
+    // On the heap: the scanner reads it through its array, without a check per byte.
+    this.buffer = ctx.alloc().heapBuffer();
   }
 
   @Override
@@ -125,28 +150,42 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       in.release();
     }
     try {
-      while (true) {
-        boolean fresh = !parser.inProgress();
+      byte[] array = buffer.array();
+      int base = buffer.arrayOffset();
+      while (buffer.isReadable() && !closeWhenDone) {
         int start = buffer.readerIndex();
-        byte[][] args = parser.next(buffer);
-        if (args == null) {
-          break;
-        }
-        if (args.length > 0) {
-          // The request as received, when all of it is still in the buffer and it is RESP.
-          boolean raw = fresh && buffer.getByte(start) == '*';
-          route(args, start, raw ? buffer.readerIndex() - start : -1);
-          if (closeWhenDone) {
+        if (!scanner.inProgress() && array[base + start] != '*') {
+          byte[][] args = parser.next(buffer); // an inline request
+          if (args == null) {
             break;
           }
+          if (args.length > 0) {
+            route(args, 0, -1);
+          }
+          continue;
+        }
+        int length = scanner.scan(array, base + start, base + buffer.writerIndex());
+        if (length < 0) {
+          break;
+        }
+        buffer.readerIndex(start + length);
+        if (scanner.count() > 0) {
+          routeScanned(array, base + start, start, length);
         }
       }
       buffer.discardSomeReadBytes();
+    } catch (ProtocolException e) {
+      protocolError(e.getMessage());
     } catch (RuntimeException e) {
-      immediate(error("ERR Protocol error: " + e.getMessage()));
-      closeWhenDone = true;
-      drain();
+      protocolError("ERR Protocol error: " + e.getMessage());
     }
+  }
+
+  /** As Redis does: the error, then the connection closes once the replies before it are written. */
+  private void protocolError(String message) {
+    immediate(error(message));
+    closeWhenDone = true;
+    drain();
   }
 
   @Override
@@ -171,7 +210,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private void immediate(byte[] reply) {
     Owed slot = new Owed(null);
     owed.add(slot);
-    slot.done(Unpooled.wrappedBuffer(reply));
+    slot.done(Unpooled.wrappedBuffer(reply), 0, reply.length);
   }
 
   /**
@@ -181,7 +220,6 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
    */
   private void drain() {
     Owed head;
-    boolean wrote = false;
     while ((head = owed.peek()) != null && head.reply != null) {
       owed.poll();
       ByteBuf reply = head.reply;
@@ -192,16 +230,13 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       }
       int length = reply.readableBytes();
       if (length <= COPIED_REPLY_MAX) {
-        if (gathered == null) {
-          gathered = context.alloc().buffer(GATHER_INITIAL);
-        }
-        gathered.writeBytes(reply, reply.readerIndex(), length);
+        gather(reply, reply.readerIndex(), length);
         reply.release();
       } else {
         writeGathered();
         context.write(reply, context.voidPromise());
+        flushSoon();
       }
-      wrote = true;
     }
     if (inactive) {
       return;
@@ -210,9 +245,19 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       writeGathered();
       context.flush();
       context.close();
-      return;
     }
-    if (wrote && !flushQueued) {
+  }
+
+  private void gather(ByteBuf from, int index, int length) {
+    if (gathered == null) {
+      gathered = context.alloc().buffer(GATHER_INITIAL);
+    }
+    gathered.writeBytes(from, index, length);
+    flushSoon();
+  }
+
+  private void flushSoon() {
+    if (!flushQueued) {
       flushQueued = true;
       loop.execute(flushTask);
     }
@@ -225,17 +270,33 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Writes the replies gathered, unless some before others still owed by a node: those are held
+   * for the rest (see {@link ReplyHold}), within the hold, so a pipeline's replies leave together.
+   */
   private void flushNow() {
     flushQueued = false;
-    if (!inactive) {
-      writeGathered();
-      context.flush();
+    if (inactive) {
+      return;
     }
+    if (!owed.isEmpty() && !closeWhenDone && (gathered == null || gathered.readableBytes() < HOLD_BYTES_MAX)) {
+      if (holder.heldSince < 0) {
+        hold.hold(holder);
+      }
+      return;
+    }
+    holder.heldSince = -1;
+    writeGathered();
+    context.flush();
   }
 
   /** A command sent to an owner: follows MOVED and ASK, then hands the final reply on. */
   private abstract class Forwarded implements NodeLink.Receiver {
+    // The arguments, for a command not sent over a link as received (run here, or split).
     final byte[][] args;
+    // Where the request's bytes are in the requests its reply comes with (see NodeLink.send).
+    int requestAt = -1;
+    int requestLength;
     int redirects;
 
     Forwarded(byte[][] args) {
@@ -243,38 +304,49 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void reply(ByteBuf reply) {
-      int length = reply.readableBytes();
-      if (redirects < REDIRECTS_MAX && length > 5 && reply.getByte(reply.readerIndex()) == '-' && !inactive) {
-        String text = reply.toString(reply.readerIndex() + 1, length - 3, StandardCharsets.UTF_8);
+    public void reply(ByteBuf in, int index, int length, ByteBuf requests) {
+      if (redirects < REDIRECTS_MAX && length > 5 && in.getByte(index) == '-' && !inactive) {
+        String text = in.toString(index + 1, length - 3, StandardCharsets.UTF_8);
         if (text.startsWith("MOVED ")) {
-          reply.release();
           redirects++;
-          link(text.substring(text.lastIndexOf(' ') + 1)).send(RespScanner.encode(args), this);
+          resend(link(text.substring(text.lastIndexOf(' ') + 1)), requests);
           return;
         }
         if (text.startsWith("ASK ")) {
-          reply.release();
           redirects = REDIRECTS_MAX;
           NodeLink target = link(text.substring(text.lastIndexOf(' ') + 1));
           target.send(ASKING, NodeLink.IGNORED);
-          target.send(RespScanner.encode(args), this);
+          resend(target, requests);
           return;
         }
       }
-      done(reply);
+      done(in, index, length);
+    }
+
+    /** Sends the request again, as received when its bytes came with the reply. */
+    private void resend(NodeLink target, ByteBuf requests) {
+      if (requests != null && requestAt >= 0) {
+        requestAt = target.send(requests, requestAt, requestLength, this);
+      } else {
+        byte[] encoded = RespScanner.encode(args);
+        requestLength = encoded.length;
+        requestAt = target.send(encoded, this);
+      }
     }
 
     @Override
     public void failed(Throwable cause) {
-      done(Unpooled.wrappedBuffer(error("ERR proxy: " + rootMessage(cause))));
+      byte[] text = error("ERR proxy: " + rootMessage(cause));
+      done(Unpooled.wrappedBuffer(text), 0, text.length);
     }
 
-    abstract void done(ByteBuf reply);
+    /** The final reply, readable during this call only. */
+    abstract void done(ByteBuf in, int index, int length);
   }
 
   /** One place in the line of replies owed to the client. */
   private final class Owed extends Forwarded {
+    // The reply once it arrived, while a reply before it is still owed.
     ByteBuf reply;
 
     Owed(byte[][] args) {
@@ -282,8 +354,17 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    void done(ByteBuf value) {
-      reply = value;
+    void done(ByteBuf in, int index, int length) {
+      if (inactive) {
+        return;
+      }
+      if (owed.peek() == this && length <= COPIED_REPLY_MAX) {
+        // Next in line: copied into the replies to write, without a slice kept meanwhile.
+        owed.poll();
+        gather(in, index, length);
+      } else {
+        reply = in.retainedSlice(index, length);
+      }
       drain();
     }
   }
@@ -314,11 +395,11 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    void done(ByteBuf reply) {
-      gather.replies[index] = ByteBufUtil.getBytes(reply);
-      reply.release();
+    void done(ByteBuf in, int at, int length) {
+      gather.replies[index] = ByteBufUtil.getBytes(in, at, length);
       if (--gather.remaining == 0) {
-        gather.slot.done(Unpooled.wrappedBuffer(gather.merge.apply(gather.replies)));
+        byte[] merged = gather.merge.apply(gather.replies);
+        gather.slot.done(Unpooled.wrappedBuffer(merged), 0, merged.length);
       }
     }
   }
@@ -327,6 +408,88 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
 
   private NodeLink link(String endpoint) {
     return proxy.link(links, loop, endpoint);
+  }
+
+  /**
+   * Routes the request just scanned, at {@code array[from]} and {@code rawIndex} of the buffer: a
+   * command with fixed key positions, all in one slot, goes to the slot's owner as received, with
+   * no argument copied, or runs here if this node owns it; anything else is copied into arguments
+   * and goes through {@link #route}.
+   */
+  private void routeScanned(byte[] array, int from, int rawIndex, int rawLength) {
+    int seen = seen(array, from);
+    if (seen >= 0 && forwardable[seen] && authenticated()) {
+      CommandSpec spec = specsSeen[seen];
+      int argc = scanner.count();
+      int first = spec.firstKey();
+      int last = spec.lastKey() >= 0 ? spec.lastKey() : argc + spec.lastKey();
+      if (last >= argc) {
+        last = argc - 1;
+      }
+      if (last >= first) {
+        int slot = scanner.slot(array, from, first);
+        boolean one = true;
+        for (int position = first + spec.keyStep(); position <= last && one; position += spec.keyStep()) {
+          one = scanner.slot(array, from, position) == slot;
+        }
+        if (one) {
+          ClusterState.Routing routing = proxy.module().state().routing();
+          KnownNode owner = routing.ok() ? routing.owners()[slot] : null;
+          if (owner != null) {
+            if (owner.id().equals(routing.myId())) {
+              byte[][] args = scanner.args(array, from);
+              Owed owedReply = new Owed(args);
+              owed.add(owedReply);
+              local().run(args, owedReply);
+            } else {
+              Owed owedReply = new Owed(null);
+              owed.add(owedReply);
+              send(ownerLink(routing, owner), null, rawIndex, rawLength, owedReply);
+            }
+            return;
+          }
+        }
+      }
+    }
+    route(scanner.args(array, from), rawIndex, rawLength);
+  }
+
+  /**
+   * The index in the names seen of the command named by the request just scanned, looked up and
+   * added if new; -1 for a name the node does not know.
+   */
+  private int seen(byte[] array, int from) {
+    int start = from + scanner.start(0);
+    int length = scanner.length(0);
+    if (length == 0) {
+      return -1;
+    }
+    int index = ((length * 31) ^ (array[start] | 0x20) ^ ((array[start + length - 1] | 0x20) << 3)) & (NAMES_SEEN - 1);
+    byte[] name = namesSeen[index];
+    if (name != null && name.length == length
+        && java.util.Arrays.equals(name, 0, length, array, start, start + length)) {
+      return index;
+    }
+    name = java.util.Arrays.copyOfRange(array, start, start + length);
+    CommandSpec spec = proxy.server().commands().lookup(name);
+    if (spec == null) {
+      return -1;
+    }
+    namesSeen[index] = name;
+    specsSeen[index] = spec;
+    forwardable[index] = forwardable(spec);
+    return index;
+  }
+
+  /**
+   * Whether a command may go to its key's owner as received: keys at fixed positions (no key
+   * finder, no subcommands), and nothing the proxy answers or runs itself.
+   */
+  private static boolean forwardable(CommandSpec spec) {
+    String name = spec.name();
+    return spec.firstKey() > 0 && spec.keyStep() > 0 && !spec.movableKeys() && !spec.hasSubcommands()
+        && !spec.has(CommandFlag.BLOCKING) && !REFUSED.contains(name) && !CONNECTION_STATE.contains(name)
+        && !name.equals("quit") && !name.equals("hello");
   }
 
   /** Routes one request; {@code rawLength} is the length of its bytes in the buffer at {@code rawIndex}, or -1. */
@@ -399,9 +562,12 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
 
   private void send(NodeLink link, byte[][] args, int rawIndex, int rawLength, Forwarded receiver) {
     if (rawLength > 0) {
-      link.send(buffer, rawIndex, rawLength, receiver);
+      receiver.requestLength = rawLength;
+      receiver.requestAt = link.send(buffer, rawIndex, rawLength, receiver);
     } else {
-      link.send(RespScanner.encode(args), receiver);
+      byte[] encoded = RespScanner.encode(args);
+      receiver.requestLength = encoded.length;
+      receiver.requestAt = link.send(encoded, receiver);
     }
   }
 
@@ -440,18 +606,24 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
   private void toOwner(int slot, byte[][] args, int rawIndex, int rawLength, Forwarded receiver, boolean mayRunHere) {
     ClusterState.Routing routing = proxy.module().state().routing();
     if (!routing.ok()) {
-      receiver.done(Unpooled.wrappedBuffer(error(RedirectGate.DOWN)));
+      byte[] down = error(RedirectGate.DOWN);
+      receiver.done(Unpooled.wrappedBuffer(down), 0, down.length);
       return;
     }
     KnownNode owner = routing.owners()[slot];
     if (owner == null) {
-      receiver.done(Unpooled.wrappedBuffer(error(RedirectGate.UNBOUND)));
+      byte[] unbound = error(RedirectGate.UNBOUND);
+      receiver.done(Unpooled.wrappedBuffer(unbound), 0, unbound.length);
       return;
     }
     if (mayRunHere && owner.id().equals(routing.myId())) {
       local().run(args, receiver);
       return;
     }
+    send(ownerLink(routing, owner), args, rawIndex, rawLength, receiver);
+  }
+
+  private NodeLink ownerLink(ClusterState.Routing routing, KnownNode owner) {
     if (routing != routingSeen) {
       routingSeen = routing;
       ownerLinks.clear();
@@ -461,7 +633,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
       link = link(owner.endpoint());
       ownerLinks.put(owner, link);
     }
-    send(link, args, rawIndex, rawLength, receiver);
+    return link;
   }
 
   /** Sends one part per slot (arguments {@code width} at a time) and merges their replies. */

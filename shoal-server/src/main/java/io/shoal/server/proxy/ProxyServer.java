@@ -33,6 +33,7 @@ public final class ProxyServer {
   private final String host;
   private final int port;
   private final Map<EventLoop, Map<String, NodeLink>> links = new ConcurrentHashMap<>();
+  private final Map<EventLoop, ReplyHold> holds = new ConcurrentHashMap<>();
   private Channel channel;
 
   public ProxyServer(ShoalServer server, ClusterModule module, String host, int port) {
@@ -79,6 +80,11 @@ public final class ProxyServer {
   /** The links of one event loop, by node endpoint; used on that loop only. */
   Map<String, NodeLink> linksOf(EventLoop loop) {
     return links.computeIfAbsent(loop, ignored -> new HashMap<>());
+  }
+
+  /** The reply hold of one event loop's proxy clients; used on that loop only. */
+  ReplyHold holdOf(EventLoop loop) {
+    return holds.computeIfAbsent(loop, ignored -> new ReplyHold(loop, System::nanoTime));
   }
 
   /**

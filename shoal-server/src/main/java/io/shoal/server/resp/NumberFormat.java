@@ -208,7 +208,25 @@ public final class NumberFormat {
     return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
   }
 
+  /** The canonical decimal text, written straight into its array (no String on the way). */
   public static byte[] toBytes(long value) {
-    return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    if (value == Long.MIN_VALUE) {
+      return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+    boolean negative = value < 0;
+    long rest = negative ? -value : value;
+    int digits = 1;
+    for (long bound = 10; digits < 19 && rest >= bound; bound *= 10) {
+      digits++;
+    }
+    byte[] text = new byte[negative ? digits + 1 : digits];
+    for (int i = text.length - 1; i >= (negative ? 1 : 0); i--) {
+      text[i] = (byte) ('0' + rest % 10);
+      rest /= 10;
+    }
+    if (negative) {
+      text[0] = '-';
+    }
+    return text;
   }
 }

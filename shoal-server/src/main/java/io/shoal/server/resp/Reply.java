@@ -120,6 +120,14 @@ public final class Reply {
     out.writeBytes(CRLF);
   }
 
+  /** An integer reply from the canonical decimal text of the number (what INCR just stored). */
+  public void integer(byte[] decimal) {
+    repliesWritten++;
+    out.writeByte(':');
+    out.writeBytes(decimal);
+    out.writeBytes(CRLF);
+  }
+
   public void bulk(byte[] value) {
     if (value == null) {
       nullBulk();
@@ -345,6 +353,28 @@ public final class Reply {
       out.writeByte('0' + (int) value);
       return;
     }
-    out.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
+    if (value == Long.MIN_VALUE) {
+      out.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
+      return;
+    }
+    // Digits written in place, last first: no String and no charset lookup per reply (LPUSH's
+    // length, INCR's value and most headers pass here).
+    boolean negative = value < 0;
+    long rest = negative ? -value : value;
+    int length = negative ? 2 : 1;
+    for (long t = rest; t >= 10; t /= 10) {
+      length++;
+    }
+    out.ensureWritable(length);
+    int start = out.writerIndex();
+    if (negative) {
+      out.setByte(start, '-');
+    }
+    int at = start + length;
+    do {
+      out.setByte(--at, (int) ('0' + rest % 10));
+      rest /= 10;
+    } while (rest != 0);
+    out.writerIndex(start + length);
   }
 }

@@ -21,7 +21,11 @@ public final class RequestParser {
   private static final int UNAUTHENTICATED_BULK_MAX = 16384;
   private static final byte[][] NO_ARGS = new byte[0][];
 
+  /** Command names up to this length are kept for the next request to share. */
+  private static final int NAME_KEPT_MAX = 32;
+
   private long maxBulkBytes;
+  private byte[] lastName;
   private boolean authenticated = true;
 
   // Multi-bulk state carried between calls.
@@ -113,12 +117,23 @@ public final class RequestParser {
       if (in.readableBytes() < bulkLength + 2) {
         return null;
       }
-      byte[] value = new byte[bulkLength];
       int from = in.readerIndex();
-      if (array != null) {
-        System.arraycopy(array, base + from, value, 0, bulkLength);
+      byte[] value;
+      if (argsRead == 0 && array != null && lastName != null && lastName.length == bulkLength
+          && java.util.Arrays.equals(array, base + from, base + from + bulkLength, lastName, 0, bulkLength)) {
+        // A pipeline repeats its command name: the previous request's copy serves (names are
+        // never written to), one allocation fewer per request.
+        value = lastName;
       } else {
-        in.getBytes(from, value);
+        value = new byte[bulkLength];
+        if (array != null) {
+          System.arraycopy(array, base + from, value, 0, bulkLength);
+        } else {
+          in.getBytes(from, value);
+        }
+        if (argsRead == 0 && bulkLength <= NAME_KEPT_MAX) {
+          lastName = value;
+        }
       }
       in.readerIndex(from + bulkLength + 2);
       if (argsRead == args.length) {

@@ -134,25 +134,15 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void processInput() {
     // One clock read per batch of requests, as Redis stamps lastinteraction once per read.
     long now = server.nowMillis();
-    while (input != null && input.isReadable() && !client.blocked() && !client.closing() && !held) {
-      byte[][] args;
-      try {
-        parser.authenticated(client.authenticated());
-        args = parser.next(input);
-      } catch (ProtocolException e) {
-        ensureOutput();
-        reply.error(e.getMessage());
-        client.closing(true);
-        flushAndClose();
-        return;
-      }
-      if (args == null) {
-        break;
-      }
-      if (args.length == 0) {
-        continue;
-      }
-      execute(args, now);
+    context.batchClock(System.nanoTime());
+    boolean closed;
+    try {
+      closed = processRequests(now);
+    } finally {
+      context.batchClock(0);
+    }
+    if (closed) {
+      return;
     }
     if (input != null && !input.isReadable()) {
       // A small buffer stays for the next read; a large one goes back to the allocator.
@@ -164,7 +154,37 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       }
     }
     // Stop reading while blocked: later requests must wait for the blocked command's reply.
-    channelContext.channel().config().setAutoRead(!client.blocked() && !held);
+    // (Set only on a change: setting it is an atomic swap, a full fence per read otherwise.)
+    boolean autoRead = !client.blocked() && !held;
+    io.netty.channel.ChannelConfig config = channelContext.channel().config();
+    if (config.isAutoRead() != autoRead) {
+      config.setAutoRead(autoRead);
+    }
+  }
+
+  /** Runs the complete requests in the input; true if a protocol error closed the connection. */
+  private boolean processRequests(long now) {
+    while (input != null && input.isReadable() && !client.blocked() && !client.closing() && !held) {
+      byte[][] args;
+      try {
+        parser.authenticated(client.authenticated());
+        args = parser.next(input);
+      } catch (ProtocolException e) {
+        ensureOutput();
+        reply.error(e.getMessage());
+        client.closing(true);
+        flushAndClose();
+        return true;
+      }
+      if (args == null) {
+        break;
+      }
+      if (args.length == 0) {
+        continue;
+      }
+      execute(args, now);
+    }
+    return false;
   }
 
   private void execute(byte[][] args, long now) {

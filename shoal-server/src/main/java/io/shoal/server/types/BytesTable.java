@@ -121,11 +121,22 @@ public final class BytesTable {
 
   /** Removes a key and returns its node, or null if it was absent. */
   public Node remove(byte[] key) {
-    int h = hash(key);
-    int index = h & (buckets.length - 1);
+    Node node = find(key);
+    if (node != null) {
+      removeNode(node);
+    }
+    return node;
+  }
+
+  /**
+   * Removes a node of this table (one {@link #randomNode} or {@link #find} returned): its bucket
+   * follows from the cached hash, so the key is neither hashed nor compared again.
+   */
+  public void removeNode(Node target) {
+    int index = target.hash & (buckets.length - 1);
     Node previous = null;
     for (Node node = buckets[index]; node != null; previous = node, node = node.next) {
-      if (node.hash == h && Arrays.equals(node.key, key)) {
+      if (node == target) {
         if (previous == null) {
           buckets[index] = node.next;
         } else {
@@ -136,10 +147,10 @@ public final class BytesTable {
         if (buckets.length > MIN_BUCKETS && size * 10L < buckets.length) {
           resize(Math.max(MIN_BUCKETS, Integer.highestOneBit(Math.max(1, size)) * 2));
         }
-        return node;
+        return;
       }
     }
-    return null;
+    throw new IllegalStateException("node not in its table");
   }
 
   private static long valueBytes(byte[] value) {

@@ -366,6 +366,125 @@ class ClusterModeTest {
     }
   }
 
+  @Test
+  @Order(6)
+  void proxyAnswersBadInputWithRedisProtocolErrorsAndCloses() throws IOException {
+    // The proxy scans requests in place instead of with the server's parser: same errors, same close.
+    TestServer proxyNode = nodes.get(0);
+    String remoteKey = null;
+    for (int i = 0; remoteKey == null; i++) {
+      if (ownerOf(KeySlot.of(("bad-input:" + i).getBytes())) != proxyNode) {
+        remoteKey = "bad-input:" + i;
+      }
+    }
+    int proxyPort = basePort + 1000;
+    String set = "*3\r\n$3\r\nSET\r\n$" + remoteKey.length() + "\r\n" + remoteKey + "\r\n$2\r\nv1\r\n";
+    assertThat(sendUntilClosed(proxyPort, set + "*1\r\n+PING\r\n*1\r\n$4\r\nPING\r\n"))
+        .isEqualTo("+OK\r\n-ERR Protocol error: expected '$', got '+'\r\n");
+    assertThat(sendUntilClosed(proxyPort, "*x\r\n")).isEqualTo("-ERR Protocol error: invalid multibulk length\r\n");
+    assertThat(sendUntilClosed(proxyPort, "*2\r\n$3\r\nGET\r\n$-5\r\n"))
+        .isEqualTo("-ERR Protocol error: invalid bulk length\r\n");
+    assertThat(sendUntilClosed(proxyPort, "*1\r\n$" + "9".repeat(70_000)))
+        .isEqualTo("-ERR Protocol error: too big bulk count string\r\n");
+    assertThat(sendUntilClosed(proxyPort, "PING\r\nECHO \"unbalanced\r\n"))
+        .isEqualTo("+PONG\r\n-ERR Protocol error: unbalanced quotes in request\r\n");
+    try (Jedis plain = new Jedis("127.0.0.1", proxyPort, 10_000)) {
+      assertThat(plain.get(remoteKey)).isEqualTo("v1");
+    }
+  }
+
+  @Test
+  @Order(6)
+  void proxyHoldsRepliesForASlowOneOnlyBriefly() throws IOException {
+    // A reply waits for the replies still owed so that a pipeline's replies leave together, but
+    // only within the hold: PONG does not wait the 600 ms of the WAIT behind it.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", basePort + 1000)) {
+      socket.setSoTimeout(10_000);
+      long started = System.nanoTime();
+      socket.getOutputStream().write("*1\r\n$4\r\nPING\r\n*3\r\n$4\r\nWAIT\r\n$1\r\n1\r\n$3\r\n600\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = socket.getInputStream();
+      StringBuilder received = new StringBuilder();
+      long pong = -1;
+      while (!received.toString().endsWith(":0\r\n")) {
+        int b = in.read();
+        assertThat(b).as("the connection stays open").isNotNegative();
+        received.append((char) b);
+        if (pong < 0 && received.toString().equals("+PONG\r\n")) {
+          pong = (System.nanoTime() - started) / 1_000_000;
+        }
+      }
+      long waited = (System.nanoTime() - started) / 1_000_000;
+      assertThat(received.toString()).isEqualTo("+PONG\r\n:0\r\n");
+      assertThat(pong).as("PONG written before the WAIT's reply").isBetween(0L, 400L);
+      assertThat(waited).as("the WAIT waited").isGreaterThanOrEqualTo(550L);
+    }
+  }
+
+  /** Sends bytes and returns everything the server wrote before it closed the connection. */
+  private static String sendUntilClosed(int port, String request) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      try {
+        socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+      } catch (IOException e) {
+        // Closed while we still wrote: what it replied is still readable.
+      }
+      java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
+      byte[] chunk = new byte[4096];
+      try {
+        int n;
+        while ((n = socket.getInputStream().read(chunk)) != -1) {
+          reply.write(chunk, 0, n);
+        }
+      } catch (java.net.SocketException e) {
+        // A reset after the close: the proxy did close.
+      }
+      return reply.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void proxyFollowsAskWithTheRequestItForwardedAsReceived() {
+    // The proxy forwards requests as received and keeps no copy of its own: on ASK it sends the
+    // bytes again from the batch they were written in, in order with the rest of the pipeline.
+    String key = "{ask-proxy}k";
+    int slot = KeySlot.of(key.getBytes());
+    TestServer source = ownerOf(slot);
+    TestServer target = nodes.stream().filter(n -> n != source).findFirst().orElseThrow();
+    TestServer proxyNode = nodes.stream().filter(n -> n != source).reduce((a, b) -> b).orElseThrow();
+    int proxyPort = basePort + 1000 + nodes.indexOf(proxyNode);
+    String sourceId = source.server().module(ClusterModule.class).state().myId().toHex();
+    String targetId = target.server().module(ClusterModule.class).state().myId().toHex();
+    try (Jedis src = source.jedis(); Jedis dst = target.jedis(); Jedis plain = new Jedis("127.0.0.1", proxyPort, 10_000)) {
+      assertThat(dst.clusterSetSlotImporting(slot, sourceId)).isEqualTo("OK");
+      assertThat(src.clusterSetSlotMigrating(slot, targetId)).isEqualTo("OK");
+      try {
+        dst.asking();
+        assertThat(dst.set(key, "on the target")).isEqualTo("OK");
+        redis.clients.jedis.Pipeline pipeline = plain.pipelined();
+        for (int i = 0; i < 50; i++) {
+          pipeline.get(key);
+          pipeline.set("ask-bystander:" + i, "b" + i);
+          pipeline.get("ask-bystander:" + i);
+        }
+        List<Object> replies = pipeline.syncAndReturnAll();
+        for (int i = 0; i < 50; i++) {
+          assertThat(replies.get(3 * i)).isEqualTo("on the target");
+          assertThat(replies.get(3 * i + 1)).isEqualTo("OK");
+          assertThat(replies.get(3 * i + 2)).isEqualTo("b" + i);
+        }
+      } finally {
+        dst.asking();
+        io.shoal.server.testing.RawCommands.call(dst, "DEL", key);
+        assertThat(src.clusterSetSlotStable(slot)).isEqualTo("OK");
+        assertThat(dst.clusterSetSlotStable(slot)).isEqualTo("OK");
+      }
+    }
+  }
+
   /** MGET and DEL stand-ins, registered on the test nodes only if their families are not built yet. */
   private void registerMultiKeyCommandsIfMissing() {
     for (TestServer node : nodes) {

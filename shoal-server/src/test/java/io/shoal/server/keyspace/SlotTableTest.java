@@ -53,6 +53,10 @@ class SlotTableTest {
         assertThat(table.accessAt(index)).isEqualTo(entry.clock);
         entry.value = ("u" + step).getBytes(StandardCharsets.UTF_8);
         table.valueAt(index, entry.value);
+        // A clock with bits above its 24 must not disturb the hash fingerprint kept beside it.
+        entry.clock = step & SlotTable.CLOCK_MASK;
+        table.accessAt(index, step | 0xff000000);
+        assertThat(table.find(key)).isEqualTo(index);
       }
       assertThat(table.size()).isEqualTo(model.size());
     }

@@ -13,6 +13,20 @@ class NumberFormatTest {
   }
 
   @Test
+  void integerTextIsWhatLongToStringWrites() {
+    Random random = new Random(11);
+    long[] edges = {0, 1, -1, 9, 10, -10, 99, 100, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 1,
+        Long.MIN_VALUE + 1, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L, -1_000_000_000_000_000_000L};
+    for (long value : edges) {
+      assertThat(new String(NumberFormat.toBytes(value), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(value));
+    }
+    for (int i = 0; i < 20_000; i++) {
+      long value = random.nextLong() >> random.nextInt(64);
+      assertThat(new String(NumberFormat.toBytes(value), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(value));
+    }
+  }
+
+  @Test
   void integerTextParsesAsTheGeneralParserDoes() {
     Random random = new Random(7);
     for (int i = 0; i < 20_000; i++) {

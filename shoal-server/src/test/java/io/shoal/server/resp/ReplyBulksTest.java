@@ -43,6 +43,23 @@ class ReplyBulksTest {
   }
 
   @Test
+  void integersAreWrittenAsLongToStringWrites() {
+    long[] values = {0, 9, 10, 99, 1023, 1024, 1025, 123456789, -1, -10, -1024, Long.MAX_VALUE,
+        Long.MIN_VALUE, Long.MIN_VALUE + 1, 1_000_000_000_000L};
+    for (ByteBuf target : new ByteBuf[] {Unpooled.buffer(1), PooledByteBufAllocator.DEFAULT.directBuffer(2)}) {
+      Reply reply = new Reply(target);
+      StringBuilder expected = new StringBuilder();
+      for (long value : values) {
+        reply.integer(value);
+        expected.append(':').append(value).append("\r\n");
+      }
+      assertThat(new String(ByteBufUtil.getBytes(target), java.nio.charset.StandardCharsets.US_ASCII))
+          .isEqualTo(expected.toString());
+      target.release();
+    }
+  }
+
+  @Test
   void emptyRunWritesNothing() {
     ByteBuf target = Unpooled.buffer();
     new Reply(target).bulks(new byte[][] {"a".getBytes()}, 1, 0);

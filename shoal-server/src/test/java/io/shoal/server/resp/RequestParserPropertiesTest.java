@@ -85,6 +85,28 @@ class RequestParserPropertiesTest {
     }
   }
 
+  /**
+   * The parser shares a name with the previous request when the bytes match: a pipeline mixing
+   * names of equal length (GET, SET, get) must still see each name as sent.
+   */
+  @Property(tries = 300)
+  void successiveCommandNamesComeOutAsSent(
+      @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 0, max = 5) Integer> names,
+      @ForAll @IntRange(min = 1, max = 64) int chunk) {
+    String[] choices = {"GET", "SET", "get", "INCR", "LPOP", "SET"};
+    ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+    for (int i = 0; i < names.size(); i++) {
+      pipeline.writeBytes(encode(List.of(choices[names.get(i)].getBytes(StandardCharsets.US_ASCII),
+          ("key" + i).getBytes(StandardCharsets.US_ASCII))));
+    }
+    List<byte[][]> commands = feed(pipeline.toByteArray(), chunk);
+    assertThat(commands).hasSize(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      assertThat(new String(commands.get(i)[0], StandardCharsets.US_ASCII)).isEqualTo(choices[names.get(i)]);
+      assertThat(new String(commands.get(i)[1], StandardCharsets.US_ASCII)).isEqualTo("key" + i);
+    }
+  }
+
   @Property(tries = 1000)
   void randomBytesGiveCommandsMoreInputOrAProtocolError(
       @ForAll @Size(max = 300) byte[] input, @ForAll @IntRange(min = 1, max = 50) int chunk) {

@@ -24,7 +24,7 @@ import io.shoal.server.types.set.SetValue;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Set;
 
 /**
@@ -35,7 +35,6 @@ import java.util.Set;
  */
 public final class SetCommands implements ServerModule {
   private volatile SetLimits limits = SetLimits.DEFAULT;
-  private final Random random = new Random();
 
   @Override
   public void install(ShoalServer server) {
@@ -173,7 +172,7 @@ public final class SetCommands implements ServerModule {
         c.reply().nullBulk();
         return;
       }
-      byte[] member = set.popRandom(random);
+      byte[] member = set.popRandom(ThreadLocalRandom.current());
       c.notify('s', "spop", c.arg(1));
       deleteIfEmpty(c, c.arg(1), set);
       // The member was drawn at random: replaying SPOP would draw another.
@@ -199,7 +198,7 @@ public final class SetCommands implements ServerModule {
     }
     byte[][] srem = n == set.size() ? null : new byte[2 + n][];
     for (int i = 0; i < n; i++) {
-      byte[] member = set.popRandom(random);
+      byte[] member = set.popRandom(ThreadLocalRandom.current());
       if (srem != null) {
         srem[2 + i] = member;
       }
@@ -220,7 +219,7 @@ public final class SetCommands implements ServerModule {
     }
     if (c.argc() == 2) {
       SetValue set = set(c, 1);
-      c.reply().bulk(set == null ? null : set.randomMember(random));
+      c.reply().bulk(set == null ? null : set.randomMember(ThreadLocalRandom.current()));
       return;
     }
     long count = RandomCount.parse(c, 2, false);
@@ -237,7 +236,7 @@ public final class SetCommands implements ServerModule {
       int n = (int) -count;
       reply.array(n);
       for (int i = 0; i < n; i++) {
-        reply.bulk(set.randomMember(random));
+        reply.bulk(set.randomMember(ThreadLocalRandom.current()));
       }
       return;
     }
@@ -250,14 +249,14 @@ public final class SetCommands implements ServerModule {
     if (count * 3 > set.size()) {
       set.forEach(picked::add);
       while (picked.size() > count) {
-        int index = random.nextInt(picked.size());
+        int index = ThreadLocalRandom.current().nextInt(picked.size());
         picked.set(index, picked.get(picked.size() - 1));
         picked.remove(picked.size() - 1);
       }
     } else {
       Set<Bytes> seen = new HashSet<>();
       while (picked.size() < count) {
-        byte[] member = set.randomMember(random);
+        byte[] member = set.randomMember(ThreadLocalRandom.current());
         if (seen.add(new Bytes(member))) {
           picked.add(member);
         }

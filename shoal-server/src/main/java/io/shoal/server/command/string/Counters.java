@@ -27,16 +27,17 @@ final class Counters {
     byte[] key = c.arg(1);
     Database db = c.db();
     int slot = c.slotOf(key);
-    byte[] value = db.getString(key, slot);
-    long current = value == null ? 0 : NumberFormat.parseLong(value);
-    if ((increment < 0 && current < 0 && increment < Long.MIN_VALUE - current)
-        || (increment > 0 && current > 0 && increment > Long.MAX_VALUE - current)) {
-      throw ShoalError.err("increment or decrement would overflow");
-    }
-    long result = current + increment;
-    db.setKeepTtl(key, slot, NumberFormat.toBytes(result));
+    // One lookup for the read and the write; the reply is the stored text itself.
+    byte[] stored = db.updateString(key, slot, value -> {
+      long current = value == null ? 0 : NumberFormat.parseLong(value);
+      if ((increment < 0 && current < 0 && increment < Long.MIN_VALUE - current)
+          || (increment > 0 && current > 0 && increment > Long.MAX_VALUE - current)) {
+        throw ShoalError.err("increment or decrement would overflow");
+      }
+      return NumberFormat.toBytes(current + increment);
+    });
     c.notify('$', "incrby", key);
-    c.reply().integer(result);
+    c.reply().integer(stored);
   }
 
   static void incrByFloat(CommandContext c) {

@@ -112,9 +112,14 @@ public final class StringCommands implements ServerModule {
 
   private static void mget(CommandContext c) {
     Database db = c.db();
-    c.reply().array(c.argc() - 1);
-    for (int i = 1; i < c.argc(); i++) {
-      Object value = db.get(c.arg(i));
+    int keys = c.argc() - 1;
+    int[] slots = c.slotsOfKeys(1, 1, keys);
+    if (keys > 1) {
+      c.prefetch(db, 1, 1, keys, slots);
+    }
+    c.reply().array(keys);
+    for (int j = 0; j < keys; j++) {
+      Object value = db.get(c.arg(j + 1), slots[j]);
       c.reply().bulk(value instanceof byte[] ? (byte[]) value : null);
     }
   }
@@ -124,6 +129,10 @@ public final class StringCommands implements ServerModule {
       throw c.wrongArgs();
     }
     Database db = c.db();
+    int keys = (c.argc() - 1) / 2;
+    int[] slots = c.slotsOfKeys(1, 2, keys);
+    // The keys' memory misses overlap in the prefetch instead of following one another.
+    c.prefetch(db, 1, 2, keys, slots);
     if (onlyIfNoneExist) {
       for (int i = 1; i < c.argc(); i += 2) {
         if (db.exists(c.arg(i))) {
@@ -132,8 +141,8 @@ public final class StringCommands implements ServerModule {
         }
       }
     }
-    for (int i = 1; i < c.argc(); i += 2) {
-      db.set(c.arg(i), c.slotOf(c.arg(i)), c.arg(i + 1));
+    for (int j = 0, i = 1; j < keys; j++, i += 2) {
+      db.set(c.arg(i), slots[j], c.arg(i + 1));
       c.notify('$', "set", c.arg(i));
     }
     if (onlyIfNoneExist) {

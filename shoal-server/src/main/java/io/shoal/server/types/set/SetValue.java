@@ -344,7 +344,7 @@ public final class SetValue extends CollectionValue {
         if (node == null) {
           return null;
         }
-        table.remove(node.key());
+        table.removeNode(node);
         return node.key();
       }
     }

@@ -25,12 +25,13 @@ public final class SkipList {
 
   /**
    * One entry. Level 0's span is not stored: it is 1, or 0 from the last node (which links to
-   * the end), so it follows from {@code next0}. {@code span1 < 0} marks a one-level node. The
-   * {@code hash} and {@code chain} fields belong to {@link MemberTable}, which chains the nodes
-   * into its buckets, so the member-to-score table needs no entry objects of its own. Spans are
-   * ints: a set never holds 2^31 members (the member table counts them in an int, as Java arrays).
+   * the end), so it follows from {@code next0}. {@code span1 < 0} marks a one-level node. Nodes of
+   * three or more levels (one in 16) are {@link TallNode}s. The {@code hash} and {@code chain}
+   * fields belong to {@link MemberTable}, which chains the nodes into its buckets, so the
+   * member-to-score table needs no entry objects of its own. Spans are ints: a set never holds
+   * 2^31 members (the member table counts them in an int, as Java arrays).
    */
-  static final class Node {
+  static class Node {
     final byte[] member;
     double score;
     Node backward;
@@ -45,9 +46,6 @@ public final class SkipList {
     double next0Score = Double.POSITIVE_INFINITY;
     double next1Score = Double.POSITIVE_INFINITY;
     int span1 = -1;
-    /** Levels 2.. (index level - 2), null for nodes of one or two levels. */
-    Node[] upper;
-    int[] upperSpan;
     final int hash;
     Node chain;
 
@@ -58,21 +56,22 @@ public final class SkipList {
       if (levels > 1) {
         span1 = 0;
       }
-      if (levels > 2) {
-        upper = new Node[levels - 2];
-        upperSpan = new int[levels - 2];
-      }
+    }
+
+    /** A node of {@code levels} levels: a {@link TallNode} from three on. */
+    static Node of(int levels, double score, byte[] member, int hash) {
+      return levels > 2 ? new TallNode(levels, score, member, hash) : new Node(levels, score, member, hash);
     }
 
     int levels() {
-      return upper != null ? upper.length + 2 : span1 >= 0 ? 2 : 1;
+      return span1 >= 0 ? 2 : 1;
     }
 
     Node forward(int level) {
-      return level == 0 ? next0 : level == 1 ? next1 : upper[level - 2];
+      return level == 0 ? next0 : level == 1 ? next1 : ((TallNode) this).upperForward(level);
     }
 
-    /** Links to {@code node} at a level, keeping the cached next scores of levels 0 and 1. */
+    /** Links to {@code node} at a level, keeping the cached next scores of levels 0 to 2. */
     void forward(int level, Node node) {
       forward(level, node, node == null ? Double.POSITIVE_INFINITY : node.score);
     }
@@ -86,13 +85,13 @@ public final class SkipList {
         next1 = node;
         next1Score = nodeScore;
       } else {
-        upper[level - 2] = node;
+        ((TallNode) this).upperForward(level, node, nodeScore);
       }
     }
 
-    /** The cached score of the next node at level 0 or 1; NaN (nothing cached) above. */
+    /** The cached score of the next node at levels 0 to 2; NaN (nothing cached) above. */
     double nextScore(int level) {
-      return level == 0 ? next0Score : level == 1 ? next1Score : Double.NaN;
+      return level == 0 ? next0Score : level == 1 ? next1Score : level == 2 ? ((TallNode) this).next2Score : Double.NaN;
     }
 
     private static double nodeScore(Node node) {
@@ -100,7 +99,7 @@ public final class SkipList {
     }
 
     long span(int level) {
-      return level == 0 ? (next0 == null ? 0 : 1) : level == 1 ? span1 : upperSpan[level - 2];
+      return level == 0 ? (next0 == null ? 0 : 1) : level == 1 ? span1 : ((TallNode) this).upperSpan(level);
     }
 
     /** Level 0's span follows from next0, so setting it is a no-op (the values always agree). */
@@ -108,12 +107,64 @@ public final class SkipList {
       if (level == 1) {
         span1 = (int) span;
       } else if (level > 1) {
-        upperSpan[level - 2] = (int) span;
+        ((TallNode) this).upperSpan(level, (int) span);
       }
     }
   }
 
-  private final Node header = new Node(MAX_LEVEL, 0, null, 0);
+  /**
+   * A node of three or more levels: level 2 as fields with its next score cached, as levels 0 and
+   * 1 (a search at level 2 then loads only the nodes it moves to, not an array and the next node
+   * per step), and levels 3.. (one node in 64) in arrays (index level - 3).
+   */
+  static final class TallNode extends Node {
+    Node next2;
+    double next2Score = Double.POSITIVE_INFINITY;
+    int span2;
+    /** Levels 3.., null for nodes of three levels. */
+    Node[] upper;
+    int[] upperSpan;
+
+    TallNode(int levels, double score, byte[] member, int hash) {
+      super(levels, score, member, hash);
+      if (levels > 3) {
+        upper = new Node[levels - 3];
+        upperSpan = new int[levels - 3];
+      }
+    }
+
+    @Override
+    int levels() {
+      return upper != null ? upper.length + 3 : 3;
+    }
+
+    Node upperForward(int level) {
+      return level == 2 ? next2 : upper[level - 3];
+    }
+
+    void upperForward(int level, Node node, double nodeScore) {
+      if (level == 2) {
+        next2 = node;
+        next2Score = nodeScore;
+      } else {
+        upper[level - 3] = node;
+      }
+    }
+
+    int upperSpan(int level) {
+      return level == 2 ? span2 : upperSpan[level - 3];
+    }
+
+    void upperSpan(int level, int span) {
+      if (level == 2) {
+        span2 = span;
+      } else {
+        upperSpan[level - 3] = span;
+      }
+    }
+  }
+
+  private final TallNode header = new TallNode(MAX_LEVEL, 0, null, 0);
   /** Search-path scratch reused by every update; the list is only touched under its slot lock. */
   private final Node[] update = new Node[MAX_LEVEL];
   private final long[] rankAtLevel = new long[MAX_LEVEL];
@@ -187,7 +238,7 @@ public final class SkipList {
 
   /** Inserts an entry whose member is not in the list and returns its node. */
   Node insertNode(double score, byte[] member, int hash) {
-    Node node = new Node(randomLevel(), score, member, hash);
+    Node node = Node.of(randomLevel(), score, member, hash);
     link(node);
     return node;
   }
@@ -200,14 +251,27 @@ public final class SkipList {
     long[] rank = rankAtLevel;
     Node x = header;
     long traversed = 0;
-    for (int i = level - 1; i >= 2; i--) {
+    for (int i = level - 1; i >= 3; i--) {
+      TallNode t = (TallNode) x;
       Node next;
-      while ((next = x.upper[i - 2]) != null && before(next, score, member)) {
-        traversed += x.upperSpan[i - 2];
+      while ((next = t.upper[i - 3]) != null && before(next, score, member)) {
+        traversed += t.upperSpan[i - 3];
         x = next;
+        t = (TallNode) next;
       }
       rank[i] = traversed;
       update[i] = x;
+    }
+    if (level > 2) {
+      TallNode t = (TallNode) x;
+      double s;
+      while ((s = t.next2Score) < score || (s == score && t.next2 != null && memberBefore(t.next2, member))) {
+        traversed += t.span2;
+        x = t.next2;
+        t = (TallNode) x;
+      }
+      rank[2] = traversed;
+      update[2] = x;
     }
     if (level > 1) {
       double s;
@@ -263,12 +327,24 @@ public final class SkipList {
     byte[] member = node.member;
     Node[] update = this.update;
     Node x = header;
-    for (int i = level - 1; i >= 2; i--) {
+    for (int i = level - 1; i >= 3; i--) {
+      TallNode t = (TallNode) x;
       Node next;
-      while ((next = x.upper[i - 2]) != null && next != node && before(next, score, member)) {
+      while ((next = t.upper[i - 3]) != null && next != node && before(next, score, member)) {
         x = next;
+        t = (TallNode) next;
       }
       update[i] = x;
+    }
+    if (level > 2) {
+      TallNode t = (TallNode) x;
+      double s;
+      while ((s = t.next2Score) < score
+          || (s == score && t.next2 != node && t.next2 != null && memberBefore(t.next2, member))) {
+        x = t.next2;
+        t = (TallNode) x;
+      }
+      update[2] = x;
     }
     if (level > 1) {
       double s;
@@ -303,14 +379,73 @@ public final class SkipList {
         findPath(node);
         update[0].next0Score = score;
         update[1].next1Score = score;
+        if (node instanceof TallNode) {
+          ((TallNode) update[2]).next2Score = score;
+        }
       }
       node.score = score;
       return;
     }
-    findPath(node);
+    findPathWarming(node, score);
     unlink(node, update);
     node.score = score;
     link(node);
+  }
+
+  /**
+   * {@link #findPath} interleaved, one step each, with a search for the place of (score, the
+   * node's member) that only reads: the two searches are independent chains of cache misses, so
+   * walking them side by side lets the processor wait for both at once, and the relink that
+   * follows finds its path's nodes already in the cache instead of missing on each in turn.
+   */
+  private void findPathWarming(Node node, double score) {
+    double current = node.score;
+    byte[] member = node.member;
+    Node[] update = this.update;
+    Node x = header;
+    Node y = header;
+    for (int i = level - 1; i >= 1; i--) {
+      boolean pathDone = false;
+      boolean warmDone = false;
+      while (!(pathDone && warmDone)) {
+        if (!pathDone) {
+          if (advances(x, i, current, member, node)) {
+            x = x.forward(i);
+          } else {
+            pathDone = true;
+          }
+        }
+        if (!warmDone) {
+          if (advances(y, i, score, member, null)) {
+            y = y.forward(i);
+          } else {
+            warmDone = true;
+          }
+        }
+      }
+      update[i] = x;
+    }
+    // Level 0 needs no search for the path: the node's backward link is its predecessor.
+    update[0] = node.backward == null ? header : node.backward;
+    while (advances(y, 0, score, member, null)) {
+      y = y.next0;
+    }
+  }
+
+  /**
+   * True if the node after {@code x} at a level orders before (score, member) and is not
+   * {@code stop}; at levels 0 to 2 decided from the cached next score where it can be, so that
+   * a step that does not advance loads nothing.
+   */
+  private static boolean advances(Node x, int level, double score, byte[] member, Node stop) {
+    if (level <= 2) {
+      double s = x.nextScore(level);
+      if (s != score) {
+        return s < score;
+      }
+    }
+    Node next = x.forward(level);
+    return next != null && next != stop && before(next, score, member);
   }
 
   /** As {@link #updateScore(Node, double)} for the entry (current, member), which must exist. */
@@ -494,7 +629,7 @@ public final class SkipList {
       long sum = 0;
       for (Node x = header; x != null; x = x.forward(i)) {
         sum += x.span(i);
-        if (i < 2 && Double.compare(x.nextScore(i), Node.nodeScore(x.forward(i))) != 0) {
+        if (i < 3 && Double.compare(x.nextScore(i), Node.nodeScore(x.forward(i))) != 0) {
           return false;
         }
       }

@@ -23,8 +23,10 @@ import java.util.Arrays;
 public final class ZSetValue extends CollectionValue {
   private static final long BASE_BYTES = 64;
   private static final long LISTPACK_ENTRY_BYTES = 16;
-  /** The node (72 bytes) and its bucket slot; nodes of 3+ levels add two arrays (see below). */
-  private static final long SKIPLIST_ENTRY_BYTES = 76;
+  /** The node (64 bytes) and its bucket slot; nodes of 3+ levels are larger (see below). */
+  private static final long SKIPLIST_ENTRY_BYTES = 68;
+  /** A node of 3 levels holds level 2 as fields (24 bytes more); from 4 on it adds two arrays. */
+  private static final long SKIPLIST_LEVEL2_BYTES = 24;
   private static final long SKIPLIST_UPPER_ARRAYS_BYTES = 32;
   private static final long SKIPLIST_LEVEL_BYTES = 8;
 
@@ -361,7 +363,11 @@ public final class ZSetValue extends CollectionValue {
 
   private static long skipListEntryBytes(byte[] member, int levels) {
     long bytes = MemorySize.ofBytes(member) + SKIPLIST_ENTRY_BYTES;
-    return levels <= 2 ? bytes : bytes + SKIPLIST_UPPER_ARRAYS_BYTES + SKIPLIST_LEVEL_BYTES * (levels - 2);
+    if (levels <= 2) {
+      return bytes;
+    }
+    bytes += SKIPLIST_LEVEL2_BYTES;
+    return levels == 3 ? bytes : bytes + SKIPLIST_UPPER_ARRAYS_BYTES + SKIPLIST_LEVEL_BYTES * (levels - 3);
   }
 
   /** Checks the skip list's invariants and that map and list agree; for tests. */
