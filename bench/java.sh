@@ -1,7 +1,6 @@
 # Sourced by the bench scripts that start Shoal's jar themselves: the JDK and the JVM options the
 # ./shoal launcher would use (newest JDK under /usr/lib/jvm unless JAVA is set; native access from
-# JDK 22, Netty's Unsafe memory access from JDK 23, transparent huge pages where the kernel gives
-# them on request), without its start-up cache.
+# JDK 22, Netty's Unsafe memory access from JDK 23), without its start-up cache.
 newest_java() {
   local best="" best_version=0
   for home in /usr/lib/jvm/*; do
@@ -17,6 +16,3 @@ java_major=$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | h
 JAVA_FLAGS=""
 if [ "${java_major:-17}" -ge 22 ]; then JAVA_FLAGS="--enable-native-access=ALL-UNNAMED"; fi
 if [ "${java_major:-17}" -ge 23 ]; then JAVA_FLAGS="$JAVA_FLAGS --sun-misc-unsafe-memory-access=allow"; fi
-if grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
-  JAVA_FLAGS="$JAVA_FLAGS -XX:+UseTransparentHugePages"
-fi
