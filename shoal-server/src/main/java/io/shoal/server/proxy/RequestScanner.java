@@ -52,7 +52,7 @@ final class RequestScanner {
         }
         return -1;
       }
-      long total = parseCount(array, from + 1, lineEnd, "invalid multibulk length");
+      long total = RequestParser.parseCount(array, from + 1, lineEnd, "invalid multibulk length");
       if (total > Integer.MAX_VALUE) {
         throw new ProtocolException("invalid multibulk length");
       }
@@ -78,7 +78,7 @@ final class RequestScanner {
         }
         return -1;
       }
-      long length = parseCount(array, header + 1, lineEnd, "invalid bulk length");
+      long length = RequestParser.parseCount(array, header + 1, lineEnd, "invalid bulk length");
       if (length < 0 || length > maxBulkBytes || length > Integer.MAX_VALUE - 2) {
         throw new ProtocolException("invalid bulk length");
       }
@@ -149,33 +149,5 @@ final class RequestScanner {
       }
     }
     return -1;
-  }
-
-  /** As the server's parser reads a count: digits up to '\n' (a '\r' before it dropped), at most 2^40. */
-  private static long parseCount(byte[] array, int from, int lineEnd, String error) {
-    int end = lineEnd;
-    if (end > from && array[end - 1] == '\r') {
-      end--;
-    }
-    if (end <= from || end - from > 20) {
-      throw new ProtocolException(error);
-    }
-    int index = from;
-    boolean negative = array[index] == '-';
-    if (negative && ++index == end) {
-      throw new ProtocolException(error);
-    }
-    long value = 0;
-    for (; index < end; index++) {
-      int digit = array[index] - '0';
-      if (digit < 0 || digit > 9) {
-        throw new ProtocolException(error);
-      }
-      value = value * 10 + digit;
-      if (value > (1L << 40)) {
-        throw new ProtocolException(error);
-      }
-    }
-    return negative ? -value : value;
   }
 }

@@ -167,25 +167,39 @@ public final class RequestParser {
   }
 
   private static long parseCount(ByteBuf in, byte[] array, int base, int from, int lineEnd, String error) {
+    if (array != null) {
+      return parseCount(array, base + from, base + lineEnd, error);
+    }
+    // A direct buffer (no backing array): a count's line is short, so read it through a copy.
+    if (lineEnd - from > 21) {
+      throw new ProtocolException(error);
+    }
+    byte[] line = new byte[lineEnd - from];
+    in.getBytes(from, line);
+    return parseCount(line, 0, line.length, error);
+  }
+
+  /**
+   * A count of a request header (multi-bulk or bulk length) in {@code array[from, lineEnd)}, a
+   * '\r' before the line's end dropped: optional '-', decimal digits, at most 2^40; anything else
+   * is the protocol error {@code error}. The proxy's request scanner reads counts the same way.
+   */
+  public static long parseCount(byte[] array, int from, int lineEnd, String error) {
     int end = lineEnd;
-    if (end > from && byteAt(in, array, base, end - 1) == '\r') {
+    if (end > from && array[end - 1] == '\r') {
       end--;
     }
     if (end <= from || end - from > 20) {
       throw new ProtocolException(error);
     }
-    long value = 0;
-    boolean negative = false;
     int index = from;
-    if (byteAt(in, array, base, index) == '-') {
-      negative = true;
-      index++;
-      if (index == end) {
-        throw new ProtocolException(error);
-      }
+    boolean negative = array[index] == '-';
+    if (negative && ++index == end) {
+      throw new ProtocolException(error);
     }
+    long value = 0;
     for (; index < end; index++) {
-      int digit = byteAt(in, array, base, index) - '0';
+      int digit = array[index] - '0';
       if (digit < 0 || digit > 9) {
         throw new ProtocolException(error);
       }
