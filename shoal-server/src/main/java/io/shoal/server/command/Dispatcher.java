@@ -80,6 +80,20 @@ public final class Dispatcher {
   }
 
   /**
+   * The first key of a request whose keys sit at fixed positions (its spec's key specs), for the
+   * connection's prefetch of a pipelined read; null for unknown commands, commands with
+   * subcommands or movable keys, and keyless ones. Only a hint: no check of the request.
+   */
+  public byte[] prefetchKey(byte[][] args) {
+    CommandSpec spec = server.commands().lookup(args[0]);
+    if (spec == null || spec.hasSubcommands() || spec.movableKeys()) {
+      return null;
+    }
+    int first = spec.firstKey();
+    return first > 0 && first < args.length ? args[first] : null;
+  }
+
+  /**
    * Runs a command whose checks have passed. Inside EXEC the locks are already held by the
    * transaction, so {@code locked} skips taking them again.
    */

@@ -58,7 +58,7 @@ public final class SlotTable {
   }
 
   /** The tag of a hash, kept above the clock in its access int: never 0, which marks a free place. */
-  private static int tag(int hash) {
+  static int tag(int hash) {
     return (hash >>> 24 == 0 ? 1 : hash >>> 24) << 24;
   }
 
@@ -105,6 +105,16 @@ public final class SlotTable {
     }
     Object value = entries[(index << 1) + 1];
     return value instanceof byte[] bytes ? bytes.length : 1;
+  }
+
+  /** The access array as it is now, read without the slot's lock by {@link KeyPrefetch}. */
+  int[] accessArray() {
+    return access;
+  }
+
+  /** The entries array as it is now, read without the slot's lock by {@link KeyPrefetch}. */
+  Object[] entriesArray() {
+    return entries;
   }
 
   public byte[] keyAt(int index) {

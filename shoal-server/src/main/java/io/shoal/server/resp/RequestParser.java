@@ -46,6 +46,16 @@ public final class RequestParser {
     this.authenticated = value;
   }
 
+  /**
+   * Forgets a command started but not finished, for a caller that moves the buffer's reader
+   * index back to where a request begins (requests parsed ahead and put back).
+   */
+  public void reset() {
+    args = null;
+    argsRead = 0;
+    bulkLength = -1;
+  }
+
   /** True when a command has been started but not finished. */
   public boolean inProgress() {
     return args != null;

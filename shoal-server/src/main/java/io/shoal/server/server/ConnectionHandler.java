@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.client.ClientConnection;
 import io.shoal.server.command.CommandContext;
+import io.shoal.server.keyspace.KeyPrefetch;
 import io.shoal.server.resp.ProtocolException;
 import io.shoal.server.resp.Reply;
 import io.shoal.server.resp.RequestParser;
@@ -24,6 +25,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   /** Input buffers up to this size are kept between reads (Redis's PROTO_IOBUF_LEN). */
   private static final int KEPT_INPUT_BYTES = 16 * 1024;
+  /** Requests parsed ahead of running them (see processRequests). */
+  private static final int AHEAD_MAX = KeyPrefetch.MAX_KEYS;
+  /** A batch parsed ahead ends after this much input, so that few large requests are copied at once. */
+  private static final int AHEAD_BYTES = 64 * 1024;
 
   private final ShoalServer server;
   private final RequestParser parser;
@@ -37,6 +42,10 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private boolean held;
   /** True while this connection waits in its event loop's {@link FlushBatch}. */
   private boolean inFlushBatch;
+  /** Requests parsed ahead, and the input's reader index after each. */
+  private final byte[][][] pending = new byte[AHEAD_MAX][][];
+  private final int[] pendingEnds = new int[AHEAD_MAX];
+  private final KeyPrefetch prefetch = new KeyPrefetch();
 
   public ConnectionHandler(ShoalServer server) {
     this.server = server;
@@ -162,29 +171,116 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Runs the complete requests in the input; true if a protocol error closed the connection. */
+  /**
+   * Runs the complete requests in the input; true if a protocol error closed the connection.
+   *
+   * <p>The requests of a read are parsed ahead in batches of up to {@link #AHEAD_MAX}, and the
+   * keyspace places of their keys are brought into the cache together ({@link KeyPrefetch})
+   * before they run in order: on a keyspace larger than the cache each lookup is a chain of
+   * memory misses, and this makes the chains of a batch overlap instead of following one another.
+   * Everything else stays as if requests were parsed one at a time: when a request blocks, holds
+   * the connection's replies, closes it (QUIT) or drops its authentication (RESET), the requests
+   * parsed after it go back to the input (its reader index moves back and the parser forgets any
+   * partial request) and are parsed again when the connection goes on; a protocol error found
+   * ahead is answered after the replies of the requests before it, as it would have been.
+   * Before authentication the parser's small limits apply, so requests are then parsed one at a
+   * time.
+   */
   private boolean processRequests(long now) {
-    while (input != null && input.isReadable() && !client.blocked() && !client.closing() && !held) {
-      byte[][] args;
-      try {
-        parser.authenticated(client.authenticated());
-        args = parser.next(input);
-      } catch (ProtocolException e) {
+    while (input != null && input.isReadable() && runnable()) {
+      int start = input.readerIndex();
+      boolean ahead = client.authenticated();
+      int limit = ahead ? AHEAD_MAX : 1;
+      int count = 0;
+      boolean complete = true;
+      ProtocolException error = null;
+      while (count < limit) {
+        byte[][] args;
+        try {
+          parser.authenticated(client.authenticated());
+          args = parser.next(input);
+        } catch (ProtocolException e) {
+          error = e;
+          break;
+        }
+        if (args == null) {
+          complete = false;
+          break;
+        }
+        if (args.length == 0) {
+          continue;
+        }
+        pending[count] = args;
+        pendingEnds[count] = input.readerIndex();
+        count++;
+        if (input.readerIndex() - start > AHEAD_BYTES) {
+          break;
+        }
+      }
+      if (count > 1) {
+        prefetchKeys(count);
+      }
+      int ran = 0;
+      while (ran < count) {
+        if (ran > 0 && !(runnable() && (!ahead || client.authenticated()))) {
+          break;
+        }
+        byte[][] args = pending[ran];
+        pending[ran] = null;
+        ran++;
+        execute(args, now);
+      }
+      if (ran < count) {
+        java.util.Arrays.fill(pending, ran, count, null);
+        if (input != null) {
+          input.readerIndex(pendingEnds[ran - 1]);
+        }
+        parser.reset();
+        continue;
+      }
+      if (error != null) {
+        if (count > 0 && !(runnable() && (!ahead || client.authenticated()))) {
+          // The error is found again when the input is parsed after the stop.
+          if (input != null) {
+            input.readerIndex(pendingEnds[count - 1]);
+          }
+          parser.reset();
+          continue;
+        }
         ensureOutput();
-        reply.error(e.getMessage());
+        reply.error(error.getMessage());
         client.closing(true);
         flushAndClose();
         return true;
       }
-      if (args == null) {
+      if (!complete || count == 0) {
         break;
       }
-      if (args.length == 0) {
-        continue;
-      }
-      execute(args, now);
     }
     return false;
+  }
+
+  /** True while the next request may run now (not blocked, closing or held). */
+  private boolean runnable() {
+    return !client.blocked() && !client.closing() && !held;
+  }
+
+  private void prefetchKeys(int count) {
+    if (client.inMulti()) {
+      return; // queued, not run now
+    }
+    io.shoal.server.command.Dispatcher dispatcher = server.dispatcher();
+    for (int i = 0; i < count; i++) {
+      byte[] key = dispatcher.prefetchKey(pending[i]);
+      if (key != null) {
+        prefetch.add(key);
+      }
+    }
+    if (prefetch.size() > 1) {
+      prefetch.run(server.keyspace().db(client.db()));
+    } else {
+      prefetch.clear(); // one key: nothing to overlap
+    }
   }
 
   private void execute(byte[][] args, long now) {

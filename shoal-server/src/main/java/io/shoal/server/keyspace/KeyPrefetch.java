@@ -1,0 +1,132 @@
+package io.shoal.server.keyspace;
+
+import io.shoal.server.slot.KeySlot;
+import java.util.Arrays;
+
+/**
+ * Brings into the cache the keyspace places of the keys of many requests at once, before they
+ * run one after another (the requests of one pipelined read, see the connection handler).
+ *
+ * <p>Finding a key in a keyspace larger than the cache is a chain of dependent memory misses: the
+ * slot's table reference, the table, its access word, its entry, the key and the value. Run one
+ * request at a time, each request waits for its whole chain. Here each stage of the chain is
+ * taken for every key before the next stage, so the misses of different keys overlap; the
+ * requests then find their places in the cache.
+ *
+ * <p>This runs without the slots' locks (it is only a hint, and changes nothing): another thread
+ * may resize or change a table meanwhile. So it reads each array once into a local, indexes it
+ * against its own length, probes a bounded number of places and checks every type before use:
+ * whatever it sees, it cannot throw or loop, at worst it loads the wrong lines. One instance per
+ * connection, reused; it keeps no reference after {@link #run}.
+ */
+public final class KeyPrefetch {
+  /** Keys per run; the arrays below are sized for it. */
+  public static final int MAX_KEYS = 64;
+  /** Probe steps looked at for a tag; longer runs are rare at the table's load factor. */
+  private static final int PROBE_STEPS = 8;
+
+  private final byte[][] keys = new byte[MAX_KEYS][];
+  private final int[] slots = new int[MAX_KEYS];
+  private final int[] hashes = new int[MAX_KEYS];
+  private final SlotTable[] tables = new SlotTable[MAX_KEYS];
+  private final int[][] clocks = new int[MAX_KEYS][];
+  private final Object[][] entries = new Object[MAX_KEYS][];
+  private final int[] places = new int[MAX_KEYS];
+  private final Object[] found = new Object[MAX_KEYS * 2];
+  private int count;
+  // What the loads sum to, kept so that the JIT cannot drop them.
+  private int sink;
+
+  /** Adds a key to the next run; false (ignored) when the run is full. */
+  public boolean add(byte[] key) {
+    if (count == MAX_KEYS) {
+      return false;
+    }
+    keys[count] = key;
+    slots[count] = KeySlot.of(key);
+    hashes[count] = SlotTable.hash(key);
+    count++;
+    return true;
+  }
+
+  public int size() {
+    return count;
+  }
+
+  /** The slot {@link #add} computed for the i-th key of the run being built. */
+  public int slotAt(int i) {
+    return slots[i];
+  }
+
+  /** Forgets the added keys without loading anything. */
+  public void clear() {
+    Arrays.fill(keys, 0, count, null);
+    count = 0;
+  }
+
+  /** Loads the places of the added keys in {@code db}, stage by stage, and forgets the keys. */
+  public void run(Database db) {
+    int n = count;
+    int sum = sink;
+    // Stage 1: the slots' table references (the database's array of 16384 is 64 KB).
+    for (int j = 0; j < n; j++) {
+      tables[j] = db.slot(slots[j]);
+    }
+    // Stage 2: the tables themselves, for their arrays.
+    for (int j = 0; j < n; j++) {
+      SlotTable table = tables[j];
+      if (table != null) {
+        clocks[j] = table.accessArray();
+        entries[j] = table.entriesArray();
+      }
+    }
+    // Stage 3: the access words from the key's home place to the first one whose tag matches (or
+    // a free place, where an insert would go).
+    for (int j = 0; j < n; j++) {
+      int[] words = clocks[j];
+      int place = -1;
+      if (words != null && words.length > 0) {
+        int mask = words.length - 1;
+        int tag = SlotTable.tag(hashes[j]);
+        int index = hashes[j] & mask;
+        for (int step = 0; step < PROBE_STEPS; step++) {
+          int word = words[index];
+          if (word == 0 || (word & ~SlotTable.CLOCK_MASK) == tag) {
+            break;
+          }
+          index = (index + 1) & mask;
+        }
+        place = index;
+      }
+      places[j] = place;
+    }
+    // Stage 4: the entry at that place (key and value references share a line).
+    for (int j = 0; j < n; j++) {
+      Object[] table = entries[j];
+      int at = places[j] << 1;
+      if (table != null && at >= 0 && at + 1 < table.length) {
+        found[2 * j] = table[at];
+        found[2 * j + 1] = table[at + 1];
+      }
+    }
+    // Stage 5: the key's bytes (the lookup compares them) and the value's header.
+    for (int j = 0; j < n; j++) {
+      if (found[2 * j] instanceof byte[] key) {
+        sum += key.length;
+      }
+      Object value = found[2 * j + 1];
+      if (value instanceof byte[] bytes) {
+        sum += bytes.length;
+      } else if (value != null) {
+        sum++;
+      }
+    }
+    sink = sum;
+    Arrays.fill(keys, 0, n, null);
+    Arrays.fill(tables, 0, n, null);
+    Arrays.fill(clocks, 0, n, null);
+    Arrays.fill(entries, 0, n, null);
+    Arrays.fill(found, 0, 2 * n, null);
+    count = 0;
+  }
+}
