@@ -29,9 +29,20 @@ public final class Dispatcher {
 
   /** Executes a request from a client; the reply goes to the client's reply writer. */
   public void dispatch(CommandContext context, byte[][] args) {
+    dispatch(context, args, server.commands().lookup(args[0]), -1);
+  }
+
+  /**
+   * {@link #dispatch(CommandContext, byte[][])} for a caller that has already looked the command
+   * up ({@code found} is {@link CommandRegistry#lookup}'s answer for {@code args[0]}, null for an
+   * unknown command) and, when {@code firstKeySlot} is not -1, computed the slot of the key at the
+   * command's first key position (the connection's prefetch does both).
+   */
+  public void dispatch(CommandContext context, byte[][] args, CommandSpec found, int firstKeySlot) {
     ClientConnection client = context.client();
     Reply reply = client.reply();
-    CommandSpec spec = server.commands().lookup(args[0]);
+    CommandSpec spec = found;
+    int knownSlot = firstKeySlot;
     if (spec == null) {
       rejectInMulti(client);
       reply.error(unknownCommand(args));
@@ -41,6 +52,7 @@ public final class Dispatcher {
       CommandSpec sub = CommandRegistry.subcommand(spec, args[1]);
       if (sub != null) {
         spec = sub;
+        knownSlot = -1;
       } else if (spec.handler() == null) {
         rejectInMulti(client);
         reply.error("ERR unknown subcommand '" + abbreviate(args[1]) + "'. Try "
@@ -76,7 +88,7 @@ public final class Dispatcher {
     if (server.held(context, spec, args)) {
       return;
     }
-    execute(context, spec, args, false);
+    execute(context, spec, args, false, knownSlot);
   }
 
   /**
@@ -84,8 +96,7 @@ public final class Dispatcher {
    * connection's prefetch of a pipelined read; null for unknown commands, commands with
    * subcommands or movable keys, and keyless ones. Only a hint: no check of the request.
    */
-  public byte[] prefetchKey(byte[][] args) {
-    CommandSpec spec = server.commands().lookup(args[0]);
+  public static byte[] prefetchKey(CommandSpec spec, byte[][] args) {
     if (spec == null || spec.hasSubcommands() || spec.movableKeys()) {
       return null;
     }
@@ -98,6 +109,10 @@ public final class Dispatcher {
    * transaction, so {@code locked} skips taking them again.
    */
   public void execute(CommandContext context, CommandSpec spec, byte[][] args, boolean locked) {
+    execute(context, spec, args, locked, -1);
+  }
+
+  private void execute(CommandContext context, CommandSpec spec, byte[][] args, boolean locked, int knownSlot) {
     ClientConnection client = context.client();
     Reply reply = client.reply();
     String refusal = server.refusal(client, spec, args);
@@ -108,7 +123,10 @@ public final class Dispatcher {
     }
     int[] keyPositions = spec.keyPositions(args);
     // The common single-key command takes its slot without an array of slots.
-    int slot = keyPositions.length == 1 && keyPositions[0] < args.length ? KeySlot.of(args[keyPositions[0]]) : -1;
+    // (Or the slot the caller computed for the first key, when that is the key.)
+    int slot = keyPositions.length == 1 && keyPositions[0] < args.length
+        ? knownSlot >= 0 && keyPositions[0] == spec.firstKey() && !spec.movableKeys() ? knownSlot : KeySlot.of(args[keyPositions[0]])
+        : -1;
     int[] slots = slot >= 0 ? NO_SLOTS : slotsOf(args, keyPositions);
     SlotLocks locks = server.keyspace().locks();
     int[] stripes = null;

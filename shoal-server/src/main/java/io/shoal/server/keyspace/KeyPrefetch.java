@@ -37,25 +37,21 @@ public final class KeyPrefetch {
   // What the loads sum to, kept so that the JIT cannot drop them.
   private int sink;
 
-  /** Adds a key to the next run; false (ignored) when the run is full. */
-  public boolean add(byte[] key) {
+  /** Adds a key to the next run and returns its slot ({@link KeySlot#of}); -1 (ignored) when the run is full. */
+  public int add(byte[] key) {
     if (count == MAX_KEYS) {
-      return false;
+      return -1;
     }
+    int slot = KeySlot.of(key);
     keys[count] = key;
-    slots[count] = KeySlot.of(key);
+    slots[count] = slot;
     hashes[count] = SlotTable.hash(key);
     count++;
-    return true;
+    return slot;
   }
 
   public int size() {
     return count;
-  }
-
-  /** The slot {@link #add} computed for the i-th key of the run being built. */
-  public int slotAt(int i) {
-    return slots[i];
   }
 
   /** Forgets the added keys without loading anything. */

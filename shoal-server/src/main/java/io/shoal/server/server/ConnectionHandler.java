@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.client.ClientConnection;
 import io.shoal.server.command.CommandContext;
+import io.shoal.server.command.CommandSpec;
+import io.shoal.server.command.Dispatcher;
 import io.shoal.server.keyspace.KeyPrefetch;
 import io.shoal.server.resp.ProtocolException;
 import io.shoal.server.resp.Reply;
@@ -44,6 +46,9 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private boolean inFlushBatch;
   /** Requests parsed ahead, and the input's reader index after each. */
   private final byte[][][] pending = new byte[AHEAD_MAX][][];
+  /** Their commands as looked up, and the slots of their first keys when prefetched (else -1). */
+  private final CommandSpec[] pendingSpecs = new CommandSpec[AHEAD_MAX];
+  private final int[] pendingSlots = new int[AHEAD_MAX];
   private final int[] pendingEnds = new int[AHEAD_MAX];
   private final KeyPrefetch prefetch = new KeyPrefetch();
 
@@ -211,6 +216,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           continue;
         }
         pending[count] = args;
+        pendingSpecs[count] = server.commands().lookup(args[0]);
+        pendingSlots[count] = -1;
         pendingEnds[count] = input.readerIndex();
         count++;
         if (input.readerIndex() - start > AHEAD_BYTES) {
@@ -226,12 +233,15 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           break;
         }
         byte[][] args = pending[ran];
+        CommandSpec spec = pendingSpecs[ran];
         pending[ran] = null;
+        pendingSpecs[ran] = null;
+        execute(args, spec, pendingSlots[ran], now);
         ran++;
-        execute(args, now);
       }
       if (ran < count) {
         java.util.Arrays.fill(pending, ran, count, null);
+        java.util.Arrays.fill(pendingSpecs, ran, count, null);
         if (input != null) {
           input.readerIndex(pendingEnds[ran - 1]);
         }
@@ -269,11 +279,11 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (client.inMulti()) {
       return; // queued, not run now
     }
-    io.shoal.server.command.Dispatcher dispatcher = server.dispatcher();
     for (int i = 0; i < count; i++) {
-      byte[] key = dispatcher.prefetchKey(pending[i]);
+      byte[] key = Dispatcher.prefetchKey(pendingSpecs[i], pending[i]);
       if (key != null) {
-        prefetch.add(key);
+        // The dispatcher takes the slot computed here instead of hashing the key again.
+        pendingSlots[i] = prefetch.add(key);
       }
     }
     if (prefetch.size() > 1) {
@@ -283,7 +293,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void execute(byte[][] args, long now) {
+  private void execute(byte[][] args, CommandSpec spec, int firstKeySlot, long now) {
     ensureOutput();
     client.lastInteraction(now, args[0]);
     boolean skipping = client.skipNextReply();
@@ -294,7 +304,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       client.skipNextReply(false);
     }
     try {
-      server.dispatcher().dispatch(context, args);
+      server.dispatcher().dispatch(context, args, spec, firstKeySlot);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "command failed unexpectedly", e);
       reply.error("ERR internal error: " + e);
