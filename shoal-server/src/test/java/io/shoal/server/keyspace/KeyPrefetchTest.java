@@ -1,0 +1,100 @@
+package io.shoal.server.keyspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shoal.server.slot.KeySlot;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The pipeline's prefetch runs without the slots' locks while other I/O threads write: whatever
+ * state of a table it sees, it must neither throw nor loop, and it must change nothing.
+ */
+class KeyPrefetchTest {
+  private static byte[] key(int i) {
+    // One hash tag: every key in the same slot, so that one table grows and shrinks all the time.
+    return ("{t}key:" + i).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void changesNothingAndReturnsTheSlots() {
+    Keyspace keyspace = new Keyspace(1, 16, System::currentTimeMillis);
+    Database db = keyspace.db(0);
+    for (int i = 0; i < 1000; i++) {
+      db.set(key(i), ("v" + i).getBytes(StandardCharsets.US_ASCII));
+    }
+    KeyPrefetch prefetch = new KeyPrefetch();
+    for (int i = 0; i < KeyPrefetch.MAX_KEYS; i++) {
+      byte[] key = i % 2 == 0 ? key(i * 7) : ("absent:" + i).getBytes(StandardCharsets.US_ASCII);
+      assertThat(prefetch.add(key)).isEqualTo(KeySlot.of(key));
+    }
+    assertThat(prefetch.add(key(1))).isEqualTo(-1); // the run is full
+    prefetch.run(db);
+    assertThat(prefetch.size()).isZero();
+    for (int i = 0; i < 1000; i++) {
+      assertThat(db.getString(key(i))).isEqualTo(("v" + i).getBytes(StandardCharsets.US_ASCII));
+    }
+    assertThat(db.getString("absent:1".getBytes(StandardCharsets.US_ASCII))).isNull();
+  }
+
+  @Test
+  @Timeout(120) // a prefetch that looped would hang here
+  void toleratesTablesResizedByAnotherThreadMeanwhile() throws Exception {
+    Keyspace keyspace = new Keyspace(1, 16, System::currentTimeMillis);
+    Database db = keyspace.db(0);
+    int slot = KeySlot.of(key(0));
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger cycles = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread writer = new Thread(() -> {
+      try {
+        while (!done.get()) {
+          // Grow the slot's table through several resizes, then empty it (shrinks, then null arrays).
+          for (int i = 0; i < 3000; i++) {
+            keyspace.locks().lockSlot(slot);
+            try {
+              db.set(key(i), new byte[] {(byte) i});
+            } finally {
+              keyspace.locks().unlockSlot(slot);
+            }
+          }
+          for (int i = 0; i < 3000; i++) {
+            keyspace.locks().lockSlot(slot);
+            try {
+              db.remove(key(i));
+            } finally {
+              keyspace.locks().unlockSlot(slot);
+            }
+          }
+          cycles.incrementAndGet();
+        }
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    writer.start();
+    KeyPrefetch prefetch = new KeyPrefetch();
+    long runs = 0;
+    try {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while ((cycles.get() < 20 || runs < 100_000) && System.nanoTime() < deadline && failure.get() == null) {
+        for (int i = 0; i < KeyPrefetch.MAX_KEYS; i++) {
+          prefetch.add(key((int) ((runs * 31 + i * 47) % 3500)));
+        }
+        prefetch.run(db);
+        runs++;
+      }
+    } finally {
+      done.set(true);
+      writer.join(10_000);
+    }
+    assertThat(failure.get()).isNull();
+    assertThat(writer.isAlive()).isFalse();
+    assertThat(cycles.get()).as("write cycles seen by the prefetch").isGreaterThanOrEqualTo(20);
+    assertThat(runs).isGreaterThanOrEqualTo(100_000);
+  }
+}
