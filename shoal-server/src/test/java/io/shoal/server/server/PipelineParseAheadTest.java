@@ -110,6 +110,40 @@ class PipelineParseAheadTest {
   }
 
   @Test
+  void requestsAfterAHeldReplyRunOnlyOnceItIsReleased() throws Exception {
+    try (TestServer node = TestServer.start(); Socket socket = new Socket("127.0.0.1", node.port());
+        Jedis other = node.jedis()) {
+      socket.setSoTimeout(10_000);
+      java.util.concurrent.LinkedBlockingQueue<java.util.concurrent.CompletableFuture<Boolean>> holds =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+      java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+      node.server().addReplyBarrier(client -> {
+        if (!"held".equals(client.name()) || !armed.compareAndSet(true, false)) {
+          return null;
+        }
+        java.util.concurrent.CompletableFuture<Boolean> hold = new java.util.concurrent.CompletableFuture<>();
+        holds.add(hold);
+        return hold;
+      });
+      String big = "b".repeat(70_000);
+      other.set("big", big);
+      send(socket, resp("CLIENT", "SETNAME", "held"));
+      assertThat(read(socket, "+OK\r\n".length())).isEqualTo("+OK\r\n");
+      armed.set(true);
+      // GET's reply passes 64 KB of output, so the connection flushes (and is held) right after
+      // it, in the middle of the batch parsed ahead.
+      send(socket, resp("GET", "big") + resp("SET", "after", "1") + resp("INCR", "n") + resp("GET", "after"));
+      java.util.concurrent.CompletableFuture<Boolean> hold = holds.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(hold).as("the flush after GET is held").isNotNull();
+      assertThat(other.exists("after")).isFalse();
+      assertThat(other.exists("n")).isFalse();
+      hold.complete(true);
+      String expected = "$70000\r\n" + big + "\r\n+OK\r\n:1\r\n$1\r\n1\r\n";
+      assertThat(read(socket, expected.length())).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void multiQueuesThePipelinedRequestsUntilExec() throws Exception {
     try (Socket socket = open()) {
       send(socket, resp("SET", "a", "1") + resp("MULTI") + resp("INCR", "a") + resp("GET", "a") + resp("EXEC")
