@@ -157,12 +157,15 @@ public final class Dispatcher {
       spec.handler().execute(context);
       // A command that blocked has changed nothing yet: waking WATCH or other waiters would be wrong.
       if (spec.isWrite() && !client.blocked()) {
-        afterWrite(client, spec, args, keyPositions, slot, slots);
+        List<byte[][]> propagation = context.propagation();
+        // A write that propagates nothing changed nothing (DEL of a missing key, SET NX refused):
+        // as in Redis, which signals a modified key only on a change, it does not abort WATCHers.
+        boolean changed = propagation == null || !propagation.isEmpty();
+        afterWrite(client, spec, args, keyPositions, slot, slots, changed);
         if (lockEverything(spec)) {
           afterKeylessWrite(client);
         }
         List<CommandLog> logs = server.commandLogs();
-        List<byte[][]> propagation = context.propagation();
         for (int i = 0; i < logs.size(); i++) {
           logs.get(i).written(client, spec, args, propagation);
         }
@@ -207,14 +210,14 @@ public final class Dispatcher {
   }
 
   private void afterWrite(ClientConnection client, CommandSpec spec, byte[][] args, int[] keyPositions,
-      int slot, int[] slots) {
+      int slot, int[] slots, boolean changed) {
     if (keyPositions.length == 0) {
       return;
     }
     Database db = server.keyspace().db(client.db());
     // A string command changed no collection in place: no second lookup of each key.
     boolean collections = !spec.writesOnlyStrings();
-    List<KeyWriteListener> listeners = server.keyWriteListeners();
+    List<KeyWriteListener> listeners = changed ? server.keyWriteListeners() : List.of();
     // The slots computed for locking, in key order when none was skipped.
     boolean slotsInOrder = slots.length == keyPositions.length;
     for (int j = 0; j < keyPositions.length; j++) {

@@ -120,6 +120,7 @@ public final class HashCommands implements ServerModule {
   private void hsetnx(CommandContext c) {
     HashValue hash = c.db().get(c.arg(1), HashValue.class);
     if (hash != null && hash.contains(c.arg(2))) {
+      c.propagateNothing();
       c.reply().integer(0);
       return;
     }
@@ -181,6 +182,7 @@ public final class HashCommands implements ServerModule {
   private static void hdel(CommandContext c) {
     HashValue hash = c.db().get(c.arg(1), HashValue.class);
     if (hash == null) {
+      c.propagateNothing();
       c.reply().integer(0);
       return;
     }
@@ -196,6 +198,8 @@ public final class HashCommands implements ServerModule {
         c.db().remove(c.arg(1));
         c.notify('g', "del", c.arg(1));
       }
+    } else {
+      c.propagateNothing();
     }
     c.reply().integer(deleted);
   }

@@ -127,6 +127,7 @@ final class ExpireCommands {
       c.notify('g', "persist", key);
       c.reply().integer(1);
     } else {
+      c.propagateNothing();
       c.reply().integer(0);
     }
   }

@@ -63,6 +63,9 @@ public final class KeyCommands implements ServerModule {
         c.notify('g', "del", c.arg(i));
       }
     }
+    if (deleted == 0) {
+      c.propagateNothing();
+    }
     c.reply().integer(deleted);
   }
 

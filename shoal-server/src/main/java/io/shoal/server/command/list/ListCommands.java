@@ -167,6 +167,7 @@ public final class ListCommands implements ServerModule {
     ListValue list = c.db().get(key, ListValue.class);
     Reply reply = c.reply();
     if (list == null) {
+      c.propagateNothing();
       if (hasCount) {
         reply.nullArray();
       } else {
@@ -175,6 +176,7 @@ public final class ListCommands implements ServerModule {
       return;
     }
     if (hasCount && count == 0) {
+      c.propagateNothing();
       reply.emptyArray();
       return;
     }

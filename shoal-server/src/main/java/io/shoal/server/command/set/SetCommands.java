@@ -127,6 +127,8 @@ public final class SetCommands implements ServerModule {
     }
     if (added > 0) {
       c.notify('s', "sadd", c.arg(1));
+    } else {
+      c.propagateNothing();
     }
     c.reply().integer(added);
   }
@@ -142,6 +144,7 @@ public final class SetCommands implements ServerModule {
   private static void srem(CommandContext c) {
     SetValue set = set(c, 1);
     if (set == null) {
+      c.propagateNothing();
       c.reply().integer(0);
       return;
     }
@@ -157,6 +160,8 @@ public final class SetCommands implements ServerModule {
     if (removed > 0) {
       c.notify('s', "srem", c.arg(1));
       deleteIfEmpty(c, c.arg(1), set);
+    } else {
+      c.propagateNothing();
     }
     c.reply().integer(removed);
   }

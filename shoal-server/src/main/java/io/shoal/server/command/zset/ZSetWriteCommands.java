@@ -133,6 +133,7 @@ final class ZSetWriteCommands {
     byte[] key = c.arg(1);
     ZSetValue set = ZSets.get(c, key);
     if (set == null) {
+      c.propagateNothing();
       c.reply().integer(0);
       return;
     }
@@ -145,6 +146,8 @@ final class ZSetWriteCommands {
     if (removed > 0) {
       c.notify('z', "zrem", key);
       ZSets.notifyIfEmptied(c, set, key);
+    } else {
+      c.propagateNothing();
     }
     c.reply().integer(removed);
   }

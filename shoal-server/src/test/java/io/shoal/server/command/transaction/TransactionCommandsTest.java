@@ -128,6 +128,38 @@ class TransactionCommandsTest {
   }
 
   @Test
+  void writeCommandsThatChangeNothingDoNotAbortExec() {
+    try (Jedis watcher = server.jedis(); Jedis other = server.jedis()) {
+      watcher.set("tx:n:string", "0");
+      watcher.sadd("tx:n:set", "a");
+      watcher.hset("tx:n:hash", "f", "v");
+      watcher.zadd("tx:n:zset", 1, "m");
+      watcher.watch("tx:n:missing", "tx:n:string", "tx:n:set", "tx:n:hash", "tx:n:zset");
+      // As in Redis, none of these modifies its key, so none signals it to WATCH.
+      assertThat(other.del("tx:n:missing")).isZero();
+      assertThat(other.lpop("tx:n:missing")).isNull();
+      assertThat(other.set("tx:n:string", "x", redis.clients.jedis.params.SetParams.setParams().nx())).isNull();
+      assertThat(other.persist("tx:n:string")).isZero();
+      assertThat(other.sadd("tx:n:set", "a")).isZero();
+      assertThat(other.srem("tx:n:set", "b")).isZero();
+      assertThat(other.hsetnx("tx:n:hash", "f", "w")).isZero();
+      assertThat(other.hdel("tx:n:hash", "g")).isZero();
+      assertThat(other.zrem("tx:n:zset", "n")).isZero();
+      Transaction transaction = watcher.multi();
+      transaction.set("tx:n:string", "mine");
+      assertThat(transaction.exec()).containsExactly("OK");
+
+      // The same commands abort it once they do change the key.
+      watcher.watch("tx:n:set");
+      assertThat(other.srem("tx:n:set", "a")).isOne();
+      transaction = watcher.multi();
+      transaction.set("tx:n:string", "again");
+      assertThat(transaction.exec()).isNull();
+      assertThat(watcher.get("tx:n:string")).isEqualTo("mine");
+    }
+  }
+
+  @Test
   void untouchedWatchLetsExecRunAndUnwatchForgets() {
     try (Jedis watcher = server.jedis(); Jedis other = server.jedis()) {
       watcher.watch("tx:u1", "tx:u2");
