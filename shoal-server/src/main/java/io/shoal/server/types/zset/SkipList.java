@@ -89,9 +89,20 @@ public final class SkipList {
       }
     }
 
-    /** The cached score of the next node at levels 0 to 2; NaN (nothing cached) above. */
+    /** The cached score of the next node at a level (+infinity for none). */
     double nextScore(int level) {
-      return level == 0 ? next0Score : level == 1 ? next1Score : level == 2 ? ((TallNode) this).next2Score : Double.NaN;
+      return level == 0 ? next0Score : level == 1 ? next1Score : ((TallNode) this).upperNextScore(level);
+    }
+
+    /** Sets the cached score of the next node at a level, whose score changed in place. */
+    void nextScore(int level, double score) {
+      if (level == 0) {
+        next0Score = score;
+      } else if (level == 1) {
+        next1Score = score;
+      } else {
+        ((TallNode) this).upperNextScore(level, score);
+      }
     }
 
     private static double nodeScore(Node node) {
@@ -115,7 +126,10 @@ public final class SkipList {
   /**
    * A node of three or more levels: level 2 as fields with its next score cached, as levels 0 and
    * 1 (a search at level 2 then loads only the nodes it moves to, not an array and the next node
-   * per step), and levels 3.. (one node in 64) in arrays (index level - 3).
+   * per step), and levels 3.. (one node in 64) in arrays (index level - 3), with the next nodes'
+   * scores cached there too: every level of a search ends with a step it does not take, and the
+   * cached score decides it without loading the node (a cache and TLB miss: tall nodes are
+   * scattered over the whole heap among the short ones).
    */
   static final class TallNode extends Node {
     Node next2;
@@ -124,12 +138,27 @@ public final class SkipList {
     /** Levels 3.., null for nodes of three levels. */
     Node[] upper;
     int[] upperSpan;
+    double[] upperScore;
 
     TallNode(int levels, double score, byte[] member, int hash) {
       super(levels, score, member, hash);
       if (levels > 3) {
         upper = new Node[levels - 3];
         upperSpan = new int[levels - 3];
+        upperScore = new double[levels - 3];
+        Arrays.fill(upperScore, Double.POSITIVE_INFINITY);
+      }
+    }
+
+    double upperNextScore(int level) {
+      return level == 2 ? next2Score : upperScore[level - 3];
+    }
+
+    void upperNextScore(int level, double score) {
+      if (level == 2) {
+        next2Score = score;
+      } else {
+        upperScore[level - 3] = score;
       }
     }
 
@@ -148,6 +177,7 @@ public final class SkipList {
         next2Score = nodeScore;
       } else {
         upper[level - 3] = node;
+        upperScore[level - 3] = nodeScore;
       }
     }
 
@@ -253,11 +283,12 @@ public final class SkipList {
     long traversed = 0;
     for (int i = level - 1; i >= 3; i--) {
       TallNode t = (TallNode) x;
-      Node next;
-      while ((next = t.upper[i - 3]) != null && before(next, score, member)) {
+      double s;
+      while ((s = t.upperScore[i - 3]) < score
+          || (s == score && t.upper[i - 3] != null && memberBefore(t.upper[i - 3], member))) {
         traversed += t.upperSpan[i - 3];
-        x = next;
-        t = (TallNode) next;
+        x = t.upper[i - 3];
+        t = (TallNode) x;
       }
       rank[i] = traversed;
       update[i] = x;
@@ -329,10 +360,11 @@ public final class SkipList {
     Node x = header;
     for (int i = level - 1; i >= 3; i--) {
       TallNode t = (TallNode) x;
-      Node next;
-      while ((next = t.upper[i - 3]) != null && next != node && before(next, score, member)) {
-        x = next;
-        t = (TallNode) next;
+      double s;
+      while ((s = t.upperScore[i - 3]) < score
+          || (s == score && t.upper[i - 3] != node && t.upper[i - 3] != null && memberBefore(t.upper[i - 3], member))) {
+        x = t.upper[i - 3];
+        t = (TallNode) x;
       }
       update[i] = x;
     }
@@ -377,10 +409,8 @@ public final class SkipList {
         (previous == null ? header : previous).next0Score = score;
       } else {
         findPath(node);
-        update[0].next0Score = score;
-        update[1].next1Score = score;
-        if (node instanceof TallNode) {
-          ((TallNode) update[2]).next2Score = score;
+        for (int i = node.levels() - 1; i >= 0; i--) {
+          update[i].nextScore(i, score);
         }
       }
       node.score = score;
@@ -434,15 +464,13 @@ public final class SkipList {
 
   /**
    * True if the node after {@code x} at a level orders before (score, member) and is not
-   * {@code stop}; at levels 0 to 2 decided from the cached next score where it can be, so that
-   * a step that does not advance loads nothing.
+   * {@code stop}; decided from the cached next score where it can be, so that a step that does
+   * not advance loads nothing.
    */
   private static boolean advances(Node x, int level, double score, byte[] member, Node stop) {
-    if (level <= 2) {
-      double s = x.nextScore(level);
-      if (s != score) {
-        return s < score;
-      }
+    double s = x.nextScore(level);
+    if (s != score) {
+      return s < score;
     }
     Node next = x.forward(level);
     return next != null && next != stop && before(next, score, member);
@@ -629,7 +657,7 @@ public final class SkipList {
       long sum = 0;
       for (Node x = header; x != null; x = x.forward(i)) {
         sum += x.span(i);
-        if (i < 3 && Double.compare(x.nextScore(i), Node.nodeScore(x.forward(i))) != 0) {
+        if (Double.compare(x.nextScore(i), Node.nodeScore(x.forward(i))) != 0) {
           return false;
         }
       }

@@ -25,10 +25,13 @@ public final class ZSetValue extends CollectionValue {
   private static final long LISTPACK_ENTRY_BYTES = 16;
   /** The node (64 bytes) and its bucket slot; nodes of 3+ levels are larger (see below). */
   private static final long SKIPLIST_ENTRY_BYTES = 68;
-  /** A node of 3 levels holds level 2 as fields (24 bytes more); from 4 on it adds two arrays. */
+  /**
+   * A node of 3 levels holds level 2 as fields (24 bytes more); from 4 on it adds three arrays
+   * (next nodes, spans, next scores) of a reference, an int and a double per level from 3.
+   */
   private static final long SKIPLIST_LEVEL2_BYTES = 24;
-  private static final long SKIPLIST_UPPER_ARRAYS_BYTES = 32;
-  private static final long SKIPLIST_LEVEL_BYTES = 8;
+  private static final long SKIPLIST_UPPER_ARRAYS_BYTES = 48;
+  private static final long SKIPLIST_LEVEL_BYTES = 16;
 
   private final int maxListpackEntries;
   private final int maxListpackValue;

@@ -128,4 +128,40 @@ class SkipListTest {
     assertThat(list.countWhile((score, member) -> score < 150_000)).isEqualTo(150_000);
     assertThat(Arrays.equals(list.nodeAt(n - 1).member, bytes(Integer.toString(n - 1)))).isTrue();
   }
+
+  /**
+   * Scores changed in place (each entry stays between its neighbours) and moved past neighbours,
+   * on a list tall enough to have nodes of four and more levels: every predecessor's cached next
+   * score, at every level, must follow (invariantsHold compares them with the nodes' scores).
+   */
+  @Test
+  void cachedNextScoresFollowInPlaceAndMovingUpdatesAtEveryLevel() {
+    SkipList list = new SkipList(5);
+    int n = 5000;
+    for (int i = 0; i < n; i++) {
+      list.insert(10.0 * i, bytes("m" + i));
+    }
+    assertThat(list.level()).isGreaterThanOrEqualTo(5);
+    for (int i = 0; i < n; i++) {
+      list.updateScore(10.0 * i, bytes("m" + i), 10.0 * i + 1 + (i % 7));
+    }
+    assertThat(list.invariantsHold()).isTrue();
+    Random random = new Random(5);
+    double[] scores = new double[n];
+    for (int i = 0; i < n; i++) {
+      scores[i] = 10.0 * i + 1 + (i % 7);
+    }
+    for (int step = 0; step < 20_000; step++) {
+      int i = random.nextInt(n);
+      // Either a nudge that usually keeps the place, or a jump anywhere (ties broken by member).
+      double moved = random.nextBoolean() ? scores[i] + random.nextInt(3) - 1 : random.nextInt(10 * n);
+      list.updateScore(scores[i], bytes("m" + i), moved);
+      scores[i] = moved;
+      if (step % 1000 == 0) {
+        assertThat(list.invariantsHold()).as("step %d", step).isTrue();
+      }
+    }
+    assertThat(list.invariantsHold()).isTrue();
+    assertThat(list.length()).isEqualTo(n);
+  }
 }
