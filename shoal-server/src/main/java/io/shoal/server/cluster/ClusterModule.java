@@ -52,6 +52,7 @@ public final class ClusterModule implements ServerModule {
   private Setting announceIp;
   private Setting seeds;
   private Setting proxyPort;
+  private Setting proxyThreads;
   private Setting migrationBarrier;
   private FailoverDriver failover;
   private ShoalServer server;
@@ -84,6 +85,8 @@ public final class ClusterModule implements ServerModule {
     announceIp = settings.define("cluster-announce-ip", Kind.STRING, "");
     seeds = settings.define("cluster-seeds", Kind.STRING, "", false, List.of(), 0, 0, null, List.of());
     proxyPort = settings.define("cluster-proxy-port", Kind.INTEGER, "0", false, List.of(), -1, 65535, null,
+        List.of());
+    proxyThreads = settings.define("cluster-proxy-threads", Kind.INTEGER, "0", false, List.of(), 0, 128, null,
         List.of());
     migrationBarrier = settings.define("cluster-migration-barrier", Kind.INTEGER, "1", true, List.of(), -1,
         Integer.MAX_VALUE, null, List.of());
@@ -143,7 +146,7 @@ public final class ClusterModule implements ServerModule {
     executor.scheduleWithFixedDelay(this::reconcileSafely, 200, 200, TimeUnit.MILLISECONDS);
     int proxyAt = proxyPort.asInt() == 0 ? port + 1000 : proxyPort.asInt();
     if (proxyAt > 0) {
-      proxy = new ProxyServer(server, this, host, proxyAt);
+      proxy = new ProxyServer(server, this, host, proxyAt, proxyThreads.asInt());
       try {
         proxy.start();
       } catch (RuntimeException e) {

@@ -4,6 +4,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -16,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy port: a plain Redis endpoint for clients that know nothing of clusters, in the manner
@@ -25,6 +30,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Each event loop has its own link to each node, shared by the proxy clients of that loop: a
  * client's commands, the requests to the owners and their replies never change threads.
+ *
+ * <p>By default the proxy's clients share the node's I/O loops. With {@code cluster-proxy-threads}
+ * above 0 the proxy has that many event loops of its own. A proxied pipeline is a relay (read from
+ * the client, out to the owners, back from them, out to the client); with one loop for all its
+ * clients, the clients can fall into step (the loop reads every client, then waits for the owners,
+ * then answers every client) while the cores idle in between, and with two, one loop's clients are
+ * read and forwarded while the other's wait for their owners. On the shared two-core test machine
+ * this was not a clear gain (docs/performance.md), so it is not the default. Commands of the node's
+ * own slots then run on a proxy loop, beside the client port's, under the same slot locks as with
+ * {@code io-threads} above one.
  */
 public final class ProxyServer {
 
@@ -34,18 +49,28 @@ public final class ProxyServer {
   private final int port;
   private final Map<EventLoop, Map<String, NodeLink>> links = new ConcurrentHashMap<>();
   private final Map<EventLoop, ReplyHold> holds = new ConcurrentHashMap<>();
+  private final int threads;
+  // The proxy's own loops, or null when it shares the node's.
+  private EventLoopGroup loops;
   private Channel channel;
 
-  public ProxyServer(ShoalServer server, ClusterModule module, String host, int port) {
+  /** {@code threads}: the proxy's own event loops, or 0 to share the node's I/O loops. */
+  public ProxyServer(ShoalServer server, ClusterModule module, String host, int port, int threads) {
     this.server = server;
     this.module = module;
     this.host = host;
     this.port = port;
+    this.threads = threads;
   }
 
   public void start() {
-    ServerBootstrap bootstrap = new ServerBootstrap().group(server.workers(), server.workers())
-        .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+    boolean epoll = Epoll.isAvailable();
+    if (threads > 0) {
+      loops = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    }
+    EventLoopGroup group = loops != null ? loops : server.workers();
+    ServerBootstrap bootstrap = new ServerBootstrap().group(group, group)
+        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -55,7 +80,19 @@ public final class ProxyServer {
           }
         });
     String bind = server.core().bind.text().split("\\s+")[0];
-    channel = bootstrap.bind(new InetSocketAddress(bind, port)).syncUninterruptibly().channel();
+    try {
+      channel = bootstrap.bind(new InetSocketAddress(bind, port)).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      if (loops != null) {
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      }
+      throw e;
+    }
+  }
+
+  /** The proxy's own event loops, 0 when it shares the node's. */
+  public int threads() {
+    return threads;
   }
 
   public int port() {
@@ -67,6 +104,9 @@ public final class ProxyServer {
       channel.close().syncUninterruptibly();
     }
     links.forEach((loop, byEndpoint) -> loop.execute(() -> byEndpoint.values().forEach(NodeLink::close)));
+    if (loops != null) {
+      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
   }
 
   ShoalServer server() {

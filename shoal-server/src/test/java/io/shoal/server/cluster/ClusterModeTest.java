@@ -65,9 +65,11 @@ class ClusterModeTest {
     }
   }
 
+  /** The third node's proxy has two event loops of its own (cluster-proxy-threads); the others share the node's. */
   private TestServer startNode(int index) {
     return TestServer.start("port", Integer.toString(basePort + index), "dir", dirs.get(index).toString(),
-        "cluster-enabled", "yes", "cluster-node-timeout", Long.toString(NODE_TIMEOUT_MILLIS));
+        "cluster-enabled", "yes", "cluster-node-timeout", Long.toString(NODE_TIMEOUT_MILLIS),
+        "cluster-proxy-threads", index == 2 ? "2" : "0");
   }
 
   private static int freeBasePort() {
@@ -279,6 +281,50 @@ class ClusterModeTest {
         assertThat(replies.get(3 * i + 1)).isEqualTo("p" + i);
         assertThat(replies.get(3 * i + 2)).isEqualTo(++counters[i % 7]);
       }
+    }
+  }
+
+  @Test
+  @Order(5)
+  void proxyWithItsOwnEventLoopsKeepsEachClientsRepliesInOrder() throws Exception {
+    // Node 2's proxy has two loops of its own: its clients are spread over both, each loop with
+    // its own links, and the node's own slots run on them beside the client port's loop.
+    assertThat(nodes.get(2).server().module(ClusterModule.class).proxy().threads()).isEqualTo(2);
+    assertThat(nodes.get(0).server().module(ClusterModule.class).proxy().threads()).isZero();
+    int clients = 6;
+    List<java.util.concurrent.Future<List<Object>>> results = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+    try {
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        results.add(pool.submit(() -> {
+          try (Jedis plain = new Jedis("127.0.0.1", basePort + 1002, 10_000)) {
+            redis.clients.jedis.Pipeline pipeline = plain.pipelined();
+            for (int i = 0; i < 1_000; i++) {
+              pipeline.set("loops:" + client + ":" + i, client + "/" + i);
+              pipeline.get("loops:" + client + ":" + i);
+              pipeline.incr("loops-counter:" + client + ":" + (i % 5));
+            }
+            return pipeline.syncAndReturnAll();
+          }
+        }));
+      }
+      for (int c = 0; c < clients; c++) {
+        List<Object> replies = results.get(c).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        long[] counters = new long[5];
+        for (int i = 0; i < 1_000; i++) {
+          assertThat(replies.get(3 * i)).isEqualTo("OK");
+          assertThat(replies.get(3 * i + 1)).isEqualTo(c + "/" + i);
+          assertThat(replies.get(3 * i + 2)).isEqualTo(++counters[i % 5]);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    // The keys landed on their owners: read back directly from the owner of one of them.
+    String key = "loops:3:7";
+    try (Jedis owner = ownerOf(io.shoal.server.slot.KeySlot.of(key.getBytes())).jedis()) {
+      assertThat(owner.get(key)).isEqualTo("3/7");
     }
   }
 
