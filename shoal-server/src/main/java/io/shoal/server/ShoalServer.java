@@ -72,6 +72,8 @@ public final class ShoalServer implements AutoCloseable {
   private final long startedMillis;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
+  /** The thread running stop(), which a module's stop may call again. */
+  private Thread stopper;
   private volatile java.util.function.Supplier<String> role = () -> "master";
   private volatile io.shoal.server.replication.ReplicationControl replication =
       io.shoal.server.replication.ReplicationControl.NONE;
@@ -164,17 +166,31 @@ public final class ShoalServer implements AutoCloseable {
     return this;
   }
 
-  /** Stops accepting clients, stops the modules (which may save data), and releases the threads. */
+  /**
+   * Stops accepting clients, stops the modules (which may save data), and releases the threads.
+   *
+   * <p>Every wait here is bounded: stop() runs in the JVM's shutdown hook on SIGTERM, and the JVM
+   * exits only once the hook returns. A node once stayed up after SIGTERM with its I/O thread idle
+   * in epoll_wait and the hook waiting, without a limit, for the event loops to terminate; an event
+   * loop that does not terminate in time is now reported and left behind instead.
+   *
+   * <p>A second caller (SIGTERM while a SHUTDOWN is saving) waits, bounded, for the first to
+   * finish, so that the JVM does not exit in the middle of the save.
+   */
   public void stop() {
     synchronized (this) {
       if (stopping) {
+        if (Thread.currentThread() != stopper) {
+          awaitStopQuietly(STOP_WAIT_SECONDS);
+        }
         return;
       }
       stopping = true;
+      stopper = Thread.currentThread();
     }
     try {
-      if (serverChannel != null) {
-        serverChannel.close().syncUninterruptibly();
+      if (serverChannel != null && !serverChannel.close().awaitUninterruptibly(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "the listening socket did not close in time");
       }
       for (int i = modules.size() - 1; i >= 0; i--) {
         try {
@@ -187,11 +203,28 @@ public final class ShoalServer implements AutoCloseable {
         client.channel().close();
       }
       if (workerGroup != null) {
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        io.netty.util.concurrent.Future<?> workers = workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        io.netty.util.concurrent.Future<?> boss = bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (!workers.awaitUninterruptibly(STOP_WAIT_SECONDS, TimeUnit.SECONDS)
+            || !boss.awaitUninterruptibly(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+          LOG.log(System.Logger.Level.WARNING, "the I/O threads did not terminate in time; exiting without them");
+        }
       }
     } finally {
       stopped.countDown();
+    }
+  }
+
+  /** How long stop() waits for each step that depends on another thread. */
+  private static final long STOP_WAIT_SECONDS = 10;
+
+  private void awaitStopQuietly(long seconds) {
+    try {
+      if (!stopped.await(seconds, TimeUnit.SECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "the shutdown in progress did not finish in time");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
