@@ -1,6 +1,5 @@
 package io.shoal.cli;
 
-import io.netty.util.ResourceLeakDetector;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.config.Settings;
 import java.nio.file.Files;
@@ -154,11 +153,22 @@ public final class ServerCommand implements Callable<Integer> {
    * buffer in 128, and a node allocates a buffer per read and per reply batch: about 1% of the CPU
    * of pipelined commands (docs/performance.md). A node turns it off unless
    * {@code -Dio.netty.leakDetection.level} asks for it; in-process tests keep Netty's default.
+   *
+   * <p>Through the property Netty reads when it first initialises its leak detector, not through
+   * {@code ResourceLeakDetector.setLevel}: that call initialised Netty's logging (probing for SLF4J
+   * and other frameworks) on the main thread, 10-20 ms before the node began to load its data;
+   * now that happens on the thread that starts the I/O threads, while the data loads.
    */
   static void quietLeakDetector() {
+    // Netty logs through java.util.logging, as the node does. Left to itself it probes for SLF4J,
+    // finds the API that Jedis (the bench commands) brings but no binding, scans the class path for
+    // one, prints three warning lines and then drops every message (warnings included): ~15-25 ms
+    // of each start-up before the data began to load.
+    io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+        io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
     if (System.getProperty("io.netty.leakDetection.level") == null
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
-      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+      System.setProperty("io.netty.leakDetection.level", "disabled");
     }
   }
 

@@ -43,7 +43,9 @@ public final class ShoalCli implements Runnable {
 
   public static void main(String[] args) {
     int exit = execute(args);
-    if (exit != 0) {
+    // A node that stopped exits even if some thread it started is still alive (an I/O thread that
+    // did not terminate within ShoalServer.stop's bounds is not a daemon and would hold the JVM).
+    if (exit != 0 || serverOnly(args)) {
       System.exit(exit);
     }
   }

@@ -72,6 +72,8 @@ public final class ShoalServer implements AutoCloseable {
   private final long startedMillis;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
+  /** The thread running stop(), which a module's stop may call again. */
+  private Thread stopper;
   private volatile java.util.function.Supplier<String> role = () -> "master";
   private volatile io.shoal.server.replication.ReplicationControl replication =
       io.shoal.server.replication.ReplicationControl.NONE;
@@ -164,18 +166,37 @@ public final class ShoalServer implements AutoCloseable {
     return this;
   }
 
-  /** Stops accepting clients, stops the modules (which may save data), and releases the threads. */
+  /**
+   * Stops accepting clients, stops the modules (which may save data), and releases the threads.
+   *
+   * <p>Every wait here is bounded: stop() runs in the JVM's shutdown hook on SIGTERM, and the JVM
+   * exits only once the hook returns. A node once stayed up after SIGTERM with its I/O thread idle
+   * in epoll_wait and the hook waiting, without a limit, for the event loops to terminate; an event
+   * loop that does not terminate in time is now reported and left behind instead.
+   *
+   * <p>A second caller (SIGTERM while a SHUTDOWN is saving) waits, bounded, for the first to
+   * finish, so that the JVM does not exit in the middle of the save.
+   */
   public void stop() {
+    boolean second;
     synchronized (this) {
-      if (stopping) {
-        return;
+      second = stopping;
+      if (!second) {
+        stopping = true;
+        stopper = Thread.currentThread();
+      } else if (Thread.currentThread() == stopper) {
+        return; // a module's stop calling stop again
       }
-      stopping = true;
+    }
+    if (second) {
+      awaitStopQuietly(STOP_WAIT_SECONDS); // outside the monitor, which the first stop may need
+      return;
     }
     try {
-      if (serverChannel != null) {
-        serverChannel.close().syncUninterruptibly();
+      if (serverChannel != null && !serverChannel.close().awaitUninterruptibly(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "the listening socket did not close in time");
       }
+      closeClients();
       for (int i = modules.size() - 1; i >= 0; i--) {
         try {
           modules.get(i).stop(this);
@@ -183,15 +204,53 @@ public final class ShoalServer implements AutoCloseable {
           LOG.log(System.Logger.Level.ERROR, "module failed to stop cleanly", e);
         }
       }
-      for (ClientConnection client : clients.all()) {
-        client.channel().close();
-      }
       if (workerGroup != null) {
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        io.netty.util.concurrent.Future<?> workers = workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        io.netty.util.concurrent.Future<?> boss = bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (!workers.awaitUninterruptibly(STOP_WAIT_SECONDS, TimeUnit.SECONDS)
+            || !boss.awaitUninterruptibly(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+          LOG.log(System.Logger.Level.WARNING, "the I/O threads did not terminate in time; exiting without them");
+        }
       }
     } finally {
       stopped.countDown();
+    }
+  }
+
+  /**
+   * Closes every client connection and waits (bounded) until each is closed, before the modules
+   * stop: a command still arriving while the AOF closed was applied and acknowledged but missing
+   * from the file (SigtermProcessTest caught an acknowledged SET lost across a SIGTERM). A closed
+   * channel reads no more commands, and the I/O thread finishes the command it is running before
+   * it processes the close.
+   */
+  private void closeClients() {
+    List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
+    for (ClientConnection client : clients.all()) {
+      if (client.channel() != null) {
+        closing.add(client.channel().close());
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
+    for (io.netty.channel.ChannelFuture future : closing) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !future.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "client connections did not close in time");
+        return;
+      }
+    }
+  }
+
+  /** How long stop() waits for each step that depends on another thread. */
+  private static final long STOP_WAIT_SECONDS = 10;
+
+  private void awaitStopQuietly(long seconds) {
+    try {
+      if (!stopped.await(seconds, TimeUnit.SECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "the shutdown in progress did not finish in time");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -265,6 +265,14 @@ public final class Persistence implements ServerModule {
     thread.setDaemon(true);
     thread.start();
     earlyLoad = load;
+    // Also on the main thread while the load runs on the other: the first message initialises
+    // java.util.logging and its number formats (~15 ms), which the load's own closing message
+    // otherwise paid between the last key and the first answer.
+    try {
+      LOG.log(System.Logger.Level.INFO, "Loading the RDB file {0} ({1} bytes)", rdbPath(), Files.size(rdbPath()));
+    } catch (IOException e) {
+      // Gone or unreadable: the load reports it.
+    }
   }
 
   @Override
