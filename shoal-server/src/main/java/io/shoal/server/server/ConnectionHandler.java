@@ -229,7 +229,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       }
       int ran = 0;
       while (ran < count) {
-        if (ran > 0 && !(runnable() && (!ahead || client.authenticated()))) {
+        if (ran > 0 && !mayRunAhead(ahead)) {
           break;
         }
         byte[][] args = pending[ran];
@@ -242,19 +242,13 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (ran < count) {
         java.util.Arrays.fill(pending, ran, count, null);
         java.util.Arrays.fill(pendingSpecs, ran, count, null);
-        if (input != null) {
-          input.readerIndex(pendingEnds[ran - 1]);
-        }
-        parser.reset();
+        rewindTo(pendingEnds[ran - 1]);
         continue;
       }
       if (error != null) {
-        if (count > 0 && !(runnable() && (!ahead || client.authenticated()))) {
+        if (count > 0 && !mayRunAhead(ahead)) {
           // The error is found again when the input is parsed after the stop.
-          if (input != null) {
-            input.readerIndex(pendingEnds[count - 1]);
-          }
-          parser.reset();
+          rewindTo(pendingEnds[count - 1]);
           continue;
         }
         ensureOutput();
@@ -273,6 +267,22 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** True while the next request may run now (not blocked, closing or held). */
   private boolean runnable() {
     return !client.blocked() && !client.closing() && !held;
+  }
+
+  /**
+   * True while requests parsed ahead may still run: nothing stopped the connection, and requests
+   * parsed as authenticated still are (RESET drops authentication).
+   */
+  private boolean mayRunAhead(boolean parsedAuthenticated) {
+    return runnable() && (!parsedAuthenticated || client.authenticated());
+  }
+
+  /** Puts the input back to just after the request that ended at {@code end}; the rest is parsed again later. */
+  private void rewindTo(int end) {
+    if (input != null) {
+      input.readerIndex(end);
+    }
+    parser.reset();
   }
 
   private void prefetchKeys(int count) {
