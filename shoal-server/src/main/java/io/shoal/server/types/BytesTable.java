@@ -79,6 +79,54 @@ public final class BytesTable {
     return h ^ (h >>> 16);
   }
 
+  /** Chain steps {@link #prefetchNode} walks: chains are short at a load factor of at most 1. */
+  private static final int PREFETCH_STEPS = 4;
+
+  /** {@link #hash}, for {@link io.shoal.server.keyspace.MemberPrefetch#prefetchHash}. */
+  public static int prefetchHash(byte[] key) {
+    return hash(key);
+  }
+
+  /**
+   * The head of a hash's bucket, read without the lock (see
+   * {@link io.shoal.server.keyspace.MemberPrefetch}): the array is read once and indexed
+   * against its own length, so a concurrent resize only makes this the wrong bucket.
+   */
+  public Node prefetchBucket(int hash) {
+    Node[] table = buckets;
+    return table == null || table.length == 0 ? null : table[hash & (table.length - 1)];
+  }
+
+  /** The first of a few nodes from {@code head} with that hash, or null; read without the lock. */
+  public static Node prefetchNode(Object head, int hash) {
+    Node node = head instanceof Node first ? first : null;
+    // Bounded: a chain being relinked by a resize on another thread may look like a cycle.
+    for (int step = 0; node != null && step < PREFETCH_STEPS; step++) {
+      if (node.hash == hash) {
+        return node;
+      }
+      node = node.next;
+    }
+    return null;
+  }
+
+  /** Loads a node's key (both ends: Arrays.equals reads it all) and its value's header. */
+  public static int prefetchEntry(Object found) {
+    if (!(found instanceof Node node)) {
+      return 0;
+    }
+    int sum = 0;
+    byte[] key = node.key;
+    if (key != null && key.length > 0) {
+      sum += key.length + key[key.length - 1];
+    }
+    byte[] value = node.value;
+    if (value != null) {
+      sum += value.length;
+    }
+    return sum;
+  }
+
   public Node find(byte[] key) {
     int h = hash(key);
     for (Node node = buckets[h & (buckets.length - 1)]; node != null; node = node.next) {
