@@ -35,6 +35,7 @@ public final class CommandSpec {
   private CommandSpec parent;
   private final CommandStats stats = new CommandStats();
   private final boolean stringsOnly;
+  private final int memberArg;
 
   private CommandSpec(Builder b) {
     this.name = b.name;
@@ -56,6 +57,7 @@ public final class CommandSpec {
     this.aclCategories = List.copyOf(b.acl);
     this.group = b.group;
     this.stringsOnly = "string".equals(b.group);
+    this.memberArg = b.memberArg;
     this.summary = b.summary;
     this.since = b.since;
     this.complexity = b.complexity;
@@ -117,6 +119,14 @@ public final class CommandSpec {
 
   public boolean movableKeys() {
     return keyFinder != null;
+  }
+
+  /**
+   * The position of the argument naming a member (or field) of the collection at the first key,
+   * 0 if none: the connection's prefetch loads that member's place in the collection too.
+   */
+  public int memberArg() {
+    return memberArg;
   }
 
   public List<String> aclCategories() {
@@ -213,6 +223,7 @@ public final class CommandSpec {
     private String complexity = "";
     private CommandHandler handler;
     private final List<CommandSpec> subcommands = new ArrayList<>();
+    private int memberArg;
 
     private Builder(String name, int arity) {
       this.name = name;
@@ -234,6 +245,12 @@ public final class CommandSpec {
     /** Movable keys; first/last/step, if also given, describe the fixed part for COMMAND INFO. */
     public Builder keys(KeyFinder finder) {
       this.keyFinder = finder;
+      return this;
+    }
+
+    /** The argument that names a member or field of the first key's collection (see {@link #memberArg()}). */
+    public Builder member(int position) {
+      this.memberArg = position;
       return this;
     }
 

@@ -105,6 +105,18 @@ public final class Dispatcher {
   }
 
   /**
+   * The member or field a request looks up in the collection at its first key
+   * ({@link CommandSpec#memberArg}), for the same prefetch; null when there is none. Only a hint.
+   */
+  public static byte[] prefetchMember(CommandSpec spec, byte[][] args) {
+    if (spec == null) {
+      return null;
+    }
+    int member = spec.memberArg();
+    return member > 0 && member < args.length ? args[member] : null;
+  }
+
+  /**
    * Runs a command whose checks have passed. Inside EXEC the locks are already held by the
    * transaction, so {@code locked} skips taking them again.
    */

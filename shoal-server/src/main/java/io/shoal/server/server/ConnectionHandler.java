@@ -293,7 +293,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       byte[] key = Dispatcher.prefetchKey(pendingSpecs[i], pending[i]);
       if (key != null) {
         // The dispatcher takes the slot computed here instead of hashing the key again.
-        pendingSlots[i] = prefetch.add(key);
+        pendingSlots[i] = prefetch.add(key, Dispatcher.prefetchMember(pendingSpecs[i], pending[i]));
       }
     }
     if (prefetch.size() > 1) {

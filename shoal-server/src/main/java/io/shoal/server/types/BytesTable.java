@@ -23,19 +23,23 @@ import java.util.function.BiConsumer;
  */
 public final class BytesTable {
   private static final int MIN_BUCKETS = 4;
-  /** Object header, key, value and next references, and the cached hash. */
-  private static final int NODE_BYTES = 32;
+  /** A set member's node: object header, key and next references, and the cached hash. */
+  private static final int NODE_BYTES = 24;
+  /** A hash field's node: the same and the value's reference, padded to 8. */
+  private static final int ENTRY_BYTES = 32;
 
-  /** One key and its value; the value of a set member is null. */
-  public static final class Node {
+  /**
+   * One key without a value: a set member. A key with a value is an {@link Entry}; set members
+   * (every member of a large set) save the value's reference and the padding after it, 8 bytes
+   * each, and the garbage collector copies that much less when it promotes them.
+   */
+  public static class Node {
     final byte[] key;
-    byte[] value;
     final int hash;
     Node next;
 
-    Node(byte[] key, byte[] value, int hash, Node next) {
+    Node(byte[] key, int hash, Node next) {
       this.key = key;
-      this.value = value;
       this.hash = hash;
       this.next = next;
     }
@@ -44,9 +48,33 @@ public final class BytesTable {
       return key;
     }
 
+    /** The value; null for a set member. */
+    public byte[] value() {
+      return null;
+    }
+  }
+
+  /** One key and its value: a hash's field. */
+  static final class Entry extends Node {
+    byte[] value;
+
+    Entry(byte[] key, byte[] value, int hash, Node next) {
+      super(key, hash, next);
+      this.value = value;
+    }
+
+    @Override
     public byte[] value() {
       return value;
     }
+  }
+
+  private static Node node(byte[] key, byte[] value, int hash, Node next) {
+    return value == null ? new Node(key, hash, next) : new Entry(key, value, hash, next);
+  }
+
+  private static long nodeBytes(Node node) {
+    return node instanceof Entry entry ? ENTRY_BYTES + MemorySize.ofBytes(entry.value) : NODE_BYTES;
   }
 
   private Node[] buckets = new Node[MIN_BUCKETS];
@@ -79,6 +107,54 @@ public final class BytesTable {
     return h ^ (h >>> 16);
   }
 
+  /** Chain steps {@link #prefetchNode} walks: chains are short at a load factor of at most 1. */
+  private static final int PREFETCH_STEPS = 4;
+
+  /** {@link #hash}, for {@link io.shoal.server.keyspace.MemberPrefetch#prefetchHash}. */
+  public static int prefetchHash(byte[] key) {
+    return hash(key);
+  }
+
+  /**
+   * The head of a hash's bucket, read without the lock (see
+   * {@link io.shoal.server.keyspace.MemberPrefetch}): the array is read once and indexed
+   * against its own length, so a concurrent resize only makes this the wrong bucket.
+   */
+  public Node prefetchBucket(int hash) {
+    Node[] table = buckets;
+    return table == null || table.length == 0 ? null : table[hash & (table.length - 1)];
+  }
+
+  /** The first of a few nodes from {@code head} with that hash, or null; read without the lock. */
+  public static Node prefetchNode(Object head, int hash) {
+    Node node = head instanceof Node first ? first : null;
+    // Bounded: a chain being relinked by a resize on another thread may look like a cycle.
+    for (int step = 0; node != null && step < PREFETCH_STEPS; step++) {
+      if (node.hash == hash) {
+        return node;
+      }
+      node = node.next;
+    }
+    return null;
+  }
+
+  /** Loads a node's key (both ends: Arrays.equals reads it all) and its value's header. */
+  public static int prefetchEntry(Object found) {
+    if (!(found instanceof Node node)) {
+      return 0;
+    }
+    int sum = 0;
+    byte[] key = node.key;
+    if (key != null && key.length > 0) {
+      sum += key.length + key[key.length - 1];
+    }
+    byte[] value = node.value();
+    if (value != null) {
+      sum += value.length;
+    }
+    return sum;
+  }
+
   public Node find(byte[] key) {
     int h = hash(key);
     for (Node node = buckets[h & (buckets.length - 1)]; node != null; node = node.next) {
@@ -96,16 +172,29 @@ public final class BytesTable {
   /** The value of a key, or null if absent (or a set member). */
   public byte[] get(byte[] key) {
     Node node = find(key);
-    return node == null ? null : node.value;
+    return node == null ? null : node.value();
   }
 
   /** Inserts or replaces; true if the key was new. The table owns both arrays afterwards. */
   public boolean put(byte[] key, byte[] value) {
     int h = hash(key);
-    for (Node node = buckets[h & (buckets.length - 1)]; node != null; node = node.next) {
+    Node previous = null;
+    int at = h & (buckets.length - 1);
+    for (Node node = buckets[at]; node != null; previous = node, node = node.next) {
       if (node.hash == h && Arrays.equals(node.key, key)) {
-        memoryBytes += valueBytes(value) - valueBytes(node.value);
-        node.value = value;
+        if (node instanceof Entry entry && value != null) {
+          memoryBytes += MemorySize.ofBytes(value) - MemorySize.ofBytes(entry.value);
+          entry.value = value;
+        } else if (node instanceof Entry || value != null) {
+          // A value given to a member or taken from a field (no caller mixes them): a new node.
+          Node replacement = node(node.key, value, h, node.next);
+          if (previous == null) {
+            buckets[at] = replacement;
+          } else {
+            previous.next = replacement;
+          }
+          memoryBytes += nodeBytes(replacement) - nodeBytes(node);
+        }
         return false;
       }
     }
@@ -113,9 +202,10 @@ public final class BytesTable {
       resize(buckets.length * 2);
     }
     int index = h & (buckets.length - 1);
-    buckets[index] = new Node(key, value, h, buckets[index]);
+    Node added = node(key, value, h, buckets[index]);
+    buckets[index] = added;
     size++;
-    memoryBytes += NODE_BYTES + MemorySize.ofBytes(key) + valueBytes(value);
+    memoryBytes += nodeBytes(added) + MemorySize.ofBytes(key);
     return true;
   }
 
@@ -143,7 +233,7 @@ public final class BytesTable {
           previous.next = node.next;
         }
         size--;
-        memoryBytes -= NODE_BYTES + MemorySize.ofBytes(node.key) + valueBytes(node.value);
+        memoryBytes -= nodeBytes(node) + MemorySize.ofBytes(node.key);
         if (buckets.length > MIN_BUCKETS && size * 10L < buckets.length) {
           resize(Math.max(MIN_BUCKETS, Integer.highestOneBit(Math.max(1, size)) * 2));
         }
@@ -151,10 +241,6 @@ public final class BytesTable {
       }
     }
     throw new IllegalStateException("node not in its table");
-  }
-
-  private static long valueBytes(byte[] value) {
-    return value == null ? 0 : MemorySize.ofBytes(value);
   }
 
   private void resize(int capacity) {
@@ -177,7 +263,7 @@ public final class BytesTable {
   public void forEach(BiConsumer<byte[], byte[]> action) {
     for (Node head : buckets) {
       for (Node node = head; node != null; node = node.next) {
-        action.accept(node.key, node.value);
+        action.accept(node.key, node.value());
       }
     }
   }
@@ -191,7 +277,7 @@ public final class BytesTable {
   public long scan(long cursor, BiConsumer<byte[], byte[]> action) {
     long mask = buckets.length - 1;
     for (Node node = buckets[(int) (cursor & mask)]; node != null; node = node.next) {
-      action.accept(node.key, node.value);
+      action.accept(node.key, node.value());
     }
     cursor |= ~mask;
     cursor = Long.reverse(cursor);

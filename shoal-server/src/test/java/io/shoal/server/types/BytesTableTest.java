@@ -47,6 +47,35 @@ class BytesTableTest {
     assertThat(table.memoryBytes()).isEqualTo(empty);
   }
 
+  @Test
+  void membersWithoutValuesCostLessAndAValueGivenOrTakenLaterReplacesTheNode() {
+    BytesTable members = new BytesTable();
+    BytesTable fields = new BytesTable();
+    long empty = members.memoryBytes();
+    for (int i = 0; i < 1000; i++) {
+      members.put(b("member:" + i), null);
+      fields.put(b("member:" + i), b("v"));
+    }
+    // 8 bytes less per node, and no value array.
+    assertThat(fields.memoryBytes() - members.memoryBytes()).isGreaterThanOrEqualTo(1000 * (8 + 16));
+    for (int i = 0; i < 1000; i += 2) {
+      assertThat(members.put(b("member:" + i), b("now" + i))).isFalse();
+      assertThat(fields.put(b("member:" + i), null)).isFalse();
+    }
+    for (int i = 0; i < 1000; i++) {
+      assertThat(members.get(b("member:" + i))).isEqualTo(i % 2 == 0 ? b("now" + i) : null);
+      assertThat(fields.get(b("member:" + i))).isEqualTo(i % 2 == 0 ? null : b("v"));
+      assertThat(members.contains(b("member:" + i))).isTrue();
+      assertThat(fields.contains(b("member:" + i))).isTrue();
+    }
+    for (int i = 0; i < 1000; i++) {
+      assertThat(members.remove(b("member:" + i))).isNotNull();
+      assertThat(fields.remove(b("member:" + i))).isNotNull();
+    }
+    assertThat(members.memoryBytes()).isEqualTo(empty);
+    assertThat(fields.memoryBytes()).isEqualTo(empty);
+  }
+
   /** The SCAN guarantee: an element present for the whole scan is returned, despite resizes. */
   @Test
   void scanReturnsEveryElementPresentThroughoutWhileTheTableGrowsAndShrinks() {

@@ -48,7 +48,7 @@ public final class HashCommands implements ServerModule {
     write(server, "hsetnx", 4, "Sets the value of a field in a hash only when the field doesn't exist.", "2.0.0", "O(1)", this::hsetnx);
     write(server, "hincrby", 4, "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", "2.0.0", "O(1)", this::hincrby);
     write(server, "hincrbyfloat", 4, "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", "2.6.0", "O(1)", this::hincrbyfloat);
-    server.register(CommandSpec.builder("hdel", -3).flags(WRITE, FAST).keys(1, 1, 1)
+    server.register(CommandSpec.builder("hdel", -3).flags(WRITE, FAST).keys(1, 1, 1).member(2)
         .acl("@write", "@hash", "@fast").group("hash")
         .doc("Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", "2.0.0", "O(N) where N is the number of fields to be removed.")
         .handler(HashCommands::hdel).build());
@@ -66,7 +66,8 @@ public final class HashCommands implements ServerModule {
 
   private static void write(ShoalServer server, String name, int arity, String summary, String since, String complexity,
       CommandHandler handler) {
-    server.register(CommandSpec.builder(name, arity).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1)
+    // Every one of these names a field at argument 2 (the first field of HSET and HMSET).
+    server.register(CommandSpec.builder(name, arity).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).member(2)
         .acl("@write", "@hash", "@fast").group("hash").doc(summary, since, complexity).handler(handler).build());
   }
 
@@ -76,6 +77,9 @@ public final class HashCommands implements ServerModule {
         .handler(handler);
     if (fast) {
       builder.flags(READONLY, FAST).acl("@read", "@hash", "@fast");
+      if (arity != 2) {
+        builder.member(2); // HGET, HMGET, HEXISTS, HSTRLEN: a field at argument 2 (HLEN has none)
+      }
     } else {
       builder.flags(READONLY).acl("@read", "@hash", "@slow");
     }

@@ -73,6 +73,10 @@ public final class SetCommands implements ServerModule {
   private static final java.util.Set<String> FAST_COMMANDS =
       java.util.Set.of("sadd", "srem", "spop", "smove", "sismember", "smismember", "scard");
 
+  /** Where the commands that look up one member of the first key's set name it (SMOVE's is in its source). */
+  private static final java.util.Map<String, Integer> MEMBER_ARGS =
+      java.util.Map.of("sadd", 2, "srem", 2, "sismember", 2, "smismember", 2, "smove", 3);
+
   private static void register(ShoalServer server, String name, int arity, int firstKey, int lastKey, boolean write,
       String summary, String since, CommandHandler handler) {
     boolean fast = FAST_COMMANDS.contains(name);
@@ -85,9 +89,14 @@ public final class SetCommands implements ServerModule {
     if (fast) {
       flags.add(FAST);
     }
-    server.register(CommandSpec.builder(name, arity).flags(flags.toArray(new CommandFlag[0])).keys(firstKey, lastKey, 1)
-        .acl(write ? "@write" : "@read", "@set", fast ? "@fast" : "@slow").group("set").doc(summary, since)
-        .handler(handler).build());
+    CommandSpec.Builder builder = CommandSpec.builder(name, arity).flags(flags.toArray(new CommandFlag[0]))
+        .keys(firstKey, lastKey, 1).acl(write ? "@write" : "@read", "@set", fast ? "@fast" : "@slow").group("set")
+        .doc(summary, since).handler(handler);
+    int member = MEMBER_ARGS.getOrDefault(name, 0);
+    if (member > 0) {
+      builder.member(member);
+    }
+    server.register(builder.build());
   }
 
   /** SINTERCARD numkeys key [key ...] [LIMIT limit]: the keys are the numkeys arguments after numkeys. */

@@ -1,6 +1,7 @@
 package io.shoal.server.types.hash;
 
 import io.shoal.server.keyspace.CollectionValue;
+import io.shoal.server.keyspace.MemberPrefetch;
 import io.shoal.server.keyspace.MemorySize;
 import io.shoal.server.keyspace.ValueType;
 import io.shoal.server.types.BytesTable;
@@ -21,7 +22,7 @@ import java.util.function.BiConsumer;
  * {@link #forEach(BiConsumer)} in storage order; for loaders: {@link #HashValue()} and
  * {@link #put(byte[], byte[], HashLimits)}. The hash owns the arrays it is given.
  */
-public final class HashValue extends CollectionValue {
+public final class HashValue extends CollectionValue implements MemberPrefetch {
   private static final long BASE_BYTES = 40;
 
   private byte[][] pairs = new byte[8][];
@@ -180,6 +181,31 @@ public final class HashValue extends CollectionValue {
     }
     int index = random.nextInt(count);
     return new byte[][] {pairs[2 * index], pairs[2 * index + 1]};
+  }
+
+  // MemberPrefetch, called without the slot's lock: only the "hashtable" encoding is worth
+  // walking ahead (a small encoding is one or two lines the key's lookup has already loaded), and
+  // the table reference is read once, so a conversion meanwhile only makes the hint useless.
+
+  @Override
+  public int prefetchHash(byte[] field) {
+    return BytesTable.prefetchHash(field);
+  }
+
+  @Override
+  public Object prefetchBucket(int hash) {
+    BytesTable current = table;
+    return current == null ? null : current.prefetchBucket(hash);
+  }
+
+  @Override
+  public Object prefetchNode(Object head, int hash) {
+    return BytesTable.prefetchNode(head, hash);
+  }
+
+  @Override
+  public int prefetchEntry(Object node) {
+    return BytesTable.prefetchEntry(node);
   }
 
   @Override
