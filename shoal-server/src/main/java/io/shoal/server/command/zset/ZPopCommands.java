@@ -8,6 +8,7 @@ import io.shoal.server.resp.Reply;
 import io.shoal.server.resp.ShoalError;
 import io.shoal.server.types.zset.ZSetValue;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -129,8 +130,11 @@ public final class ZPopCommands {
     long taken = Math.min(single ? 1 : count, length);
     List<ZSets.Entry> popped = new ArrayList<>((int) Math.min(taken, 1024));
     long start = max ? length - taken : 0;
-    set.visit(start, start + taken - 1, max, (member, score) -> popped.add(new ZSets.Entry(member, score)));
-    set.removeRange(start, start + taken - 1, (member, score) -> { });
+    // One pass: the removal visits in ascending order, so ZPOPMAX's highest-first reply reverses it.
+    set.removeRange(start, start + taken - 1, (member, score) -> popped.add(new ZSets.Entry(member, score)));
+    if (max && taken > 1) {
+      Collections.reverse(popped);
+    }
     c.notify('z', max ? "zpopmax" : "zpopmin", key);
     ZSets.notifyIfEmptied(c, set, key);
     if (shape == Shape.WITH_KEY || shape == Shape.KEY_MEMBER_SCORE) {

@@ -80,11 +80,32 @@ final class MemberTable {
 
   /** Takes out a member's node and returns it, or null if the member is absent. */
   Node remove(byte[] member) {
-    Node node = find(member);
-    if (node != null) {
-      remove(node);
+    return remove(member, hash(member));
+  }
+
+  /**
+   * As {@link #remove(byte[])} for a member whose hash is known: a range removal passes the array
+   * the table holds, so the member matches by reference without its bytes being read.
+   */
+  Node remove(byte[] member, int hash) {
+    int index = hash & (buckets.length - 1);
+    Node previous = null;
+    for (Node node = buckets[index]; node != null; previous = node, node = node.chain) {
+      if (node.member == member || (node.hash == hash && Arrays.equals(node.member, member))) {
+        if (previous == null) {
+          buckets[index] = node.chain;
+        } else {
+          previous.chain = node.chain;
+        }
+        node.chain = null;
+        size--;
+        if (buckets.length > MIN_BUCKETS && size < buckets.length / 8) {
+          resize(buckets.length / 2);
+        }
+        return node;
+      }
     }
-    return node;
+    return null;
   }
 
   /** Takes out a node that is in the table. */

@@ -132,7 +132,7 @@ public final class ZSetValue extends CollectionValue {
       if ((flags & FLAG_XX) != 0) {
         return NOP;
       }
-      list.insert(score, member);
+      list.insert(score, member, hash);
       map.add(new MemberTable.Node(member, score, hash));
       memoryBytes += MemorySize.ofBytes(member) + TREE_ENTRY_BYTES;
       newScore[0] = score;
@@ -178,8 +178,9 @@ public final class ZSetValue extends CollectionValue {
       convertToSkipList();
     }
     if (list != null) {
-      list.insert(score, member);
-      map.add(new MemberTable.Node(member, score, map.hash(member)));
+      int hash = map.hash(member);
+      list.insert(score, member, hash);
+      map.add(new MemberTable.Node(member, score, hash));
       memoryBytes += MemorySize.ofBytes(member) + TREE_ENTRY_BYTES;
       return;
     }
@@ -299,8 +300,8 @@ public final class ZSetValue extends CollectionValue {
   /** Removes ranks {@code start..end} (within bounds), visiting each removed entry in order. */
   public void removeRange(long start, long end, EntryVisitor removed) {
     if (list != null) {
-      list.deleteRange(start, end, (member, score) -> {
-        map.remove(member);
+      list.deleteRange(start, end, (member, score, hash) -> {
+        map.remove(member, hash);
         memoryBytes -= MemorySize.ofBytes(member) + TREE_ENTRY_BYTES;
         removed.visit(member, score);
       });
@@ -363,8 +364,9 @@ public final class ZSetValue extends CollectionValue {
     map = new MemberTable(System.identityHashCode(this) * 0xC2B2AE3D27D4EB4FL);
     memoryBytes = BASE_BYTES;
     for (int i = 0; i < size; i++) {
-      list.insert(scores[i], members[i]);
-      map.add(new MemberTable.Node(members[i], scores[i], map.hash(members[i])));
+      int hash = map.hash(members[i]);
+      list.insert(scores[i], members[i], hash);
+      map.add(new MemberTable.Node(members[i], scores[i], hash));
       memoryBytes += MemorySize.ofBytes(members[i]) + TREE_ENTRY_BYTES;
     }
     members = null;

@@ -53,7 +53,7 @@ class ScoreTreeTest {
         } else if (insert) {
           if (!model.contains(item)) {
             model.add(item);
-            tree.insert(score, member);
+            tree.insert(score, member, java.util.Arrays.hashCode(member));
           }
         } else if (operation % 4 != 0 || model.isEmpty()) {
           Item present = model.isEmpty() ? item : model.floor(item);
@@ -63,7 +63,10 @@ class ScoreTreeTest {
           long start = random.nextInt(model.size());
           long end = Math.min(model.size() - 1, start + random.nextInt(phase == 2 ? 200 : 40));
           List<Item> removed = new ArrayList<>();
-          tree.deleteRange(start, end, (m, s) -> removed.add(new Item(s, m)));
+          tree.deleteRange(start, end, (m, s, h) -> {
+            assertThat(h).isEqualTo(java.util.Arrays.hashCode(m));
+            removed.add(new Item(s, m));
+          });
           List<Item> expected = new ArrayList<>(model).subList((int) start, (int) end + 1);
           assertThat(removed).usingElementComparator(ORDER).containsExactlyElementsOf(expected);
           new ArrayList<>(expected).forEach(model::remove);
@@ -124,9 +127,9 @@ class ScoreTreeTest {
   void membersCompareAsUnsignedBytesWithinAScore() {
     ScoreTree tree = new ScoreTree();
     for (int i = 0; i < 300; i++) {
-      tree.insert(1, new byte[] {(byte) (i >= 150 ? 0xFF : 0x01), (byte) i});
+      tree.insert(1, new byte[] {(byte) (i >= 150 ? 0xFF : 0x01), (byte) i}, 0);
     }
-    tree.insert(1, new byte[] {(byte) 0x80});
+    tree.insert(1, new byte[] {(byte) 0x80}, 0);
     assertThat(tree.rank(1, new byte[] {(byte) 0x80})).isEqualTo(150);
     assertThat(tree.memberAt(299)[0]).isEqualTo((byte) 0xFF);
     assertThat(tree.invariantsHold()).isTrue();
@@ -137,7 +140,7 @@ class ScoreTreeTest {
     ScoreTree tree = new ScoreTree();
     int n = 200_000;
     for (int i = 0; i < n; i++) {
-      tree.insert(i, bytes("e" + i));
+      tree.insert(i, bytes("e" + i), 0);
     }
     assertThat(tree.invariantsHold()).isTrue();
     // Full leaves of 64 below full inner nodes of 64 hold 200,000 entries under 2 levels of inner
@@ -145,7 +148,7 @@ class ScoreTreeTest {
     assertThat(tree.height()).isEqualTo(2);
     for (int i = 0; i < n; i++) {
       int at = i;
-      tree.deleteRange(0, 0, (member, score) -> assertThat(score).isEqualTo(at));
+      tree.deleteRange(0, 0, (member, score, hash) -> assertThat(score).isEqualTo(at));
       if (i % 9973 == 0) {
         assertThat(tree.invariantsHold()).isTrue();
       }
@@ -153,7 +156,7 @@ class ScoreTreeTest {
     assertThat(tree.length()).isZero();
     assertThat(tree.height()).isZero();
     assertThat(tree.invariantsHold()).isTrue();
-    tree.insert(2, bytes("again"));
+    tree.insert(2, bytes("again"), 0);
     assertThat(tree.memberAt(0)).isEqualTo(bytes("again"));
   }
 
@@ -161,13 +164,13 @@ class ScoreTreeTest {
   void descendingInsertsAndPopsFromTheTopKeepOrder() {
     ScoreTree tree = new ScoreTree();
     for (int i = 50_000; i > 0; i--) {
-      tree.insert(i, bytes("e" + i));
+      tree.insert(i, bytes("e" + i), 0);
     }
     assertThat(tree.invariantsHold()).isTrue();
     for (int i = 50_000; i > 0; i--) {
       long last = tree.length() - 1;
       int at = i;
-      tree.deleteRange(last, last, (member, score) -> assertThat(score).isEqualTo(at));
+      tree.deleteRange(last, last, (member, score, hash) -> assertThat(score).isEqualTo(at));
     }
     assertThat(tree.invariantsHold()).isTrue();
     assertThat(tree.length()).isZero();
@@ -176,9 +179,9 @@ class ScoreTreeTest {
   @Test
   void negativeZeroAndZeroAreOneScore() {
     ScoreTree tree = new ScoreTree();
-    tree.insert(0.0, bytes("b"));
-    tree.insert(-0.0, bytes("a"));
-    tree.insert(-0.0, bytes("c"));
+    tree.insert(0.0, bytes("b"), 0);
+    tree.insert(-0.0, bytes("a"), 0);
+    tree.insert(-0.0, bytes("c"), 0);
     assertThat(tree.rank(0.0, bytes("a"))).isEqualTo(0);
     assertThat(tree.rank(-0.0, bytes("b"))).isEqualTo(1);
     assertThat(tree.delete(0.0, bytes("c"))).isTrue();
