@@ -19,9 +19,9 @@ import java.util.Arrays;
  * search path when a leaf's first entry changes, and makes {@link #countWhile} test real entries
  * only, as a skip-list walk does.
  *
- * <p>Splits move half of a full node to a new right sibling, except at the right end of the tree,
- * where the new node starts with just the new entry: ascending inserts (an RDB load, a copy) then
- * leave full leaves behind. A delete that leaves a node under a quarter full merges it with a
+ * <p>Splits move half of a full node to a new right sibling, except at either end of the
+ * tree, where the split is at the new entry, so that ascending inserts (a copy) and descending
+ * ones (an RDB load: Redis writes sorted sets from the highest score down) leave full leaves. A delete that leaves a node under a quarter full merges it with a
  * sibling when the two fit in three quarters of a node, else evens the two out.
  *
  * <p>The tree does not know members are unique: {@link ZSetValue} keeps the member table and only
@@ -183,8 +183,10 @@ public final class ScoreTree {
       }
       return;
     }
-    // A full leaf: split it, at the insertion point when appending at the end of the tree.
-    int split = at == LEAF_CAPACITY && leaf.next == null ? LEAF_CAPACITY : LEAF_CAPACITY / 2;
+    // A full leaf: split it in half, or at the insertion point when adding at either end of the
+    // tree, so that ascending and descending inserts leave full leaves behind.
+    int split = at == LEAF_CAPACITY && leaf.next == null ? LEAF_CAPACITY
+        : at == 0 && leaf.previous == null ? 0 : LEAF_CAPACITY / 2;
     Leaf right = new Leaf();
     int moved = LEAF_CAPACITY - split;
     System.arraycopy(leaf.scores, split, right.scores, 0, moved);
@@ -199,7 +201,7 @@ public final class ScoreTree {
       leaf.next.previous = right;
     }
     leaf.next = right;
-    if (at < split) {
+    if (at < split || split == 0) {
       insertInLeaf(leaf, at, score, member, hash);
       if (at == 0) {
         newMinimum(height - 1, score, member);
@@ -253,7 +255,8 @@ public final class ScoreTree {
       insertInInner(node, at, right, rightCount, rightScore, rightMember);
       return;
     }
-    int split = at == INNER_CAPACITY && rightmost(depth) ? INNER_CAPACITY : INNER_CAPACITY / 2;
+    int split = at == INNER_CAPACITY && edge(depth, true) ? INNER_CAPACITY
+        : at == 1 && edge(depth, false) ? 1 : INNER_CAPACITY / 2;
     Inner sibling = new Inner();
     int moved = INNER_CAPACITY - split;
     System.arraycopy(node.scores, split, sibling.scores, 0, moved);
@@ -272,10 +275,10 @@ public final class ScoreTree {
     addChild(depth - 1, node, total(node), sibling, total(sibling), sibling.scores[0], sibling.members[0]);
   }
 
-  /** True if the path's node at {@code depth} is the last one of its level. */
-  private boolean rightmost(int depth) {
+  /** True if the path's node at {@code depth} is the last (or first) one of its level. */
+  private boolean edge(int depth, boolean last) {
     for (int d = 0; d < depth; d++) {
-      if (pathIndex[d] != pathNodes[d].size - 1) {
+      if (pathIndex[d] != (last ? pathNodes[d].size - 1 : 0)) {
         return false;
       }
     }
