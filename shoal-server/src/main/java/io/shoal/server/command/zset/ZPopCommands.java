@@ -48,7 +48,7 @@ public final class ZPopCommands {
       c.reply().emptyArray();
       return;
     }
-    popAndReply(c, c.arg(1), max, count, c.argc() == 3 ? Shape.COUNTED : Shape.SINGLE);
+    popAndReply(c, c.arg(1), set, max, count, c.argc() == 3 ? Shape.COUNTED : Shape.SINGLE);
   }
 
   /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]. */
@@ -120,7 +120,11 @@ public final class ZPopCommands {
    * KEY_MEMBER_SCORE shapes pop one entry whatever {@code count} says.
    */
   public static boolean popAndReply(CommandContext c, byte[] key, boolean max, long count, Shape shape) {
-    ZSetValue set = ZSets.get(c, key);
+    return popAndReply(c, key, ZSets.get(c, key), max, count, shape);
+  }
+
+  /** As above for the set the caller has already looked up at {@code key} (null if none). */
+  private static boolean popAndReply(CommandContext c, byte[] key, ZSetValue set, boolean max, long count, Shape shape) {
     if (set == null || set.length() == 0) {
       return false;
     }
