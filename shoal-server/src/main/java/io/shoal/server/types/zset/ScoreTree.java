@@ -14,19 +14,21 @@ import java.util.Arrays;
  * <p>Shape: leaves hold up to {@link #LEAF_CAPACITY} entries in parallel arrays, sorted, and are
  * doubly linked for range walks in both directions. Inner nodes hold up to
  * {@link #INNER_CAPACITY} children with, per child, the number of entries below it (so rank,
- * "entry at rank" and range counts are O(log n), as spans make them on the skip list) and the
+ * "entry at rank" and range counts are O(log n), as spans made them on the skip list) and the
  * exact smallest key below it. Keeping the keys exact, not mere separators, costs a walk up the
  * search path when a leaf's first entry changes, and makes {@link #countWhile} test real entries
  * only, as a skip-list walk does.
  *
- * <p>Splits move half of a full node to a new right sibling, except at either end of the
- * tree, where the split is at the new entry, so that ascending inserts (a copy) and descending
- * ones (an RDB load: Redis writes sorted sets from the highest score down) leave full leaves. A delete that leaves a node under a quarter full merges it with a
- * sibling when the two fit in three quarters of a node, else evens the two out.
+ * <p>Splits move half of a full node to a new right sibling, except at either end of the tree,
+ * where the split is at the new entry, so that ascending inserts (a copy) and descending ones (an
+ * RDB load: Redis writes sorted sets from the highest score down) leave full leaves. A delete
+ * that leaves a node under a quarter full merges it with a sibling when the two fit in three
+ * quarters of a node, else evens the two out.
  *
  * <p>The tree does not know members are unique: {@link ZSetValue} keeps the member table and only
- * inserts absent members. Ranks are 0-based. The search-path scratch arrays make an instance
- * single-threaded, as sets are only touched under their slot lock.
+ * inserts absent members. Ranks are 0-based. The search-path scratch arrays, which reads (visits,
+ * entries at a rank) use too, make an instance single-threaded: sets are only touched under
+ * their slot lock, which is exclusive, and snapshots copy them.
  */
 public final class ScoreTree {
   static final int LEAF_CAPACITY = 64;
