@@ -8,6 +8,7 @@ import io.shoal.server.resp.Reply;
 import io.shoal.server.resp.ShoalError;
 import io.shoal.server.types.zset.ZSetValue;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -47,7 +48,7 @@ public final class ZPopCommands {
       c.reply().emptyArray();
       return;
     }
-    popAndReply(c, c.arg(1), max, count, c.argc() == 3 ? Shape.COUNTED : Shape.SINGLE);
+    popAndReply(c, c.arg(1), set, max, count, c.argc() == 3 ? Shape.COUNTED : Shape.SINGLE);
   }
 
   /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]. */
@@ -119,7 +120,11 @@ public final class ZPopCommands {
    * KEY_MEMBER_SCORE shapes pop one entry whatever {@code count} says.
    */
   public static boolean popAndReply(CommandContext c, byte[] key, boolean max, long count, Shape shape) {
-    ZSetValue set = ZSets.get(c, key);
+    return popAndReply(c, key, ZSets.get(c, key), max, count, shape);
+  }
+
+  /** As above for the set the caller has already looked up at {@code key} (null if none). */
+  private static boolean popAndReply(CommandContext c, byte[] key, ZSetValue set, boolean max, long count, Shape shape) {
     if (set == null || set.length() == 0) {
       return false;
     }
@@ -129,8 +134,11 @@ public final class ZPopCommands {
     long taken = Math.min(single ? 1 : count, length);
     List<ZSets.Entry> popped = new ArrayList<>((int) Math.min(taken, 1024));
     long start = max ? length - taken : 0;
-    set.visit(start, start + taken - 1, max, (member, score) -> popped.add(new ZSets.Entry(member, score)));
-    set.removeRange(start, start + taken - 1, (member, score) -> { });
+    // One pass: the removal visits in ascending order, so ZPOPMAX's highest-first reply reverses it.
+    set.removeRange(start, start + taken - 1, (member, score) -> popped.add(new ZSets.Entry(member, score)));
+    if (max && taken > 1) {
+      Collections.reverse(popped);
+    }
     c.notify('z', max ? "zpopmax" : "zpopmin", key);
     ZSets.notifyIfEmptied(c, set, key);
     if (shape == Shape.WITH_KEY || shape == Shape.KEY_MEMBER_SCORE) {

@@ -1,15 +1,13 @@
 package io.shoal.server.types.zset;
 
 import io.shoal.server.types.hyperloglog.MurmurHash64A;
-import io.shoal.server.types.zset.SkipList.Node;
 import java.util.Arrays;
 
 /**
- * The member-to-node half of a large sorted set: a chained hash table with power-of-two buckets
- * whose chains run through the skip-list nodes themselves ({@link Node#chain}), as Redis's dict
- * points each member at its node's score. Looking a member up yields its node, so ZADD on an
- * existing member reads the score, checks whether the node can stay in place and relinks it
- * without a second lookup, and the table costs one bucket slot per member and no entry objects.
+ * The member-to-score half of a large sorted set: a chained hash table with power-of-two buckets,
+ * as Redis's dict. A {@link Node} holds the member (the same array the {@link ScoreTree} holds),
+ * its score and its hash, so ZADD on an existing member reads the score it must find in the tree
+ * from the one lookup, and growing the table compares no members.
  *
  * <p>It is written out rather than a {@code HashMap} also because it can be scanned with Redis's
  * dictScan cursor: buckets are visited in reverse-binary order of their index, so a ZSCAN that
@@ -21,6 +19,20 @@ import java.util.Arrays;
  * precomputed the way they can for {@code Arrays.hashCode}.
  */
 final class MemberTable {
+  /** One member: 32 bytes with compressed references. */
+  static final class Node {
+    final byte[] member;
+    double score;
+    final int hash;
+    Node chain;
+
+    Node(byte[] member, double score, int hash) {
+      this.member = member;
+      this.score = score;
+      this.hash = hash;
+    }
+  }
+
   private static final int MIN_BUCKETS = 16;
 
   private final long seed;
@@ -42,7 +54,11 @@ final class MemberTable {
 
   /** The node of a member, or null. */
   Node find(byte[] member) {
-    int hash = hash(member);
+    return find(member, hash(member));
+  }
+
+  /** The node of a member whose {@link #hash} is given, or null. */
+  Node find(byte[] member, int hash) {
     for (Node node = buckets[hash & (buckets.length - 1)]; node != null; node = node.chain) {
       if (node.hash == hash && Arrays.equals(node.member, member)) {
         return node;
@@ -60,6 +76,36 @@ final class MemberTable {
     if (size > buckets.length) {
       resize(buckets.length * 2);
     }
+  }
+
+  /** Takes out a member's node and returns it, or null if the member is absent. */
+  Node remove(byte[] member) {
+    return remove(member, hash(member));
+  }
+
+  /**
+   * As {@link #remove(byte[])} for a member whose hash is known: a range removal passes the array
+   * the table holds, so the member matches by reference without its bytes being read.
+   */
+  Node remove(byte[] member, int hash) {
+    int index = hash & (buckets.length - 1);
+    Node previous = null;
+    for (Node node = buckets[index]; node != null; previous = node, node = node.chain) {
+      if (node.member == member || (node.hash == hash && Arrays.equals(node.member, member))) {
+        if (previous == null) {
+          buckets[index] = node.chain;
+        } else {
+          previous.chain = node.chain;
+        }
+        node.chain = null;
+        size--;
+        if (buckets.length > MIN_BUCKETS && size < buckets.length / 8) {
+          resize(buckets.length / 2);
+        }
+        return node;
+      }
+    }
+    return null;
   }
 
   /** Takes out a node that is in the table. */

@@ -17,16 +17,16 @@ class MemberTableTest {
 
   /** Puts a member as ZSetValue does: finds its node, else adds a fresh one. */
   static void put(MemberTable table, String member, double score) {
-    SkipList.Node node = table.find(bytes(member));
+    MemberTable.Node node = table.find(bytes(member));
     if (node != null) {
       node.score = score;
       return;
     }
-    table.add(new SkipList.Node(1, score, bytes(member), table.hash(bytes(member))));
+    table.add(new MemberTable.Node(bytes(member), score, table.hash(bytes(member))));
   }
 
   static Double remove(MemberTable table, String member) {
-    SkipList.Node node = table.find(bytes(member));
+    MemberTable.Node node = table.find(bytes(member));
     if (node == null) {
       return null;
     }
@@ -35,7 +35,7 @@ class MemberTableTest {
   }
 
   static Double get(MemberTable table, String member) {
-    SkipList.Node node = table.find(bytes(member));
+    MemberTable.Node node = table.find(bytes(member));
     return node == null ? null : node.score;
   }
 

@@ -1,0 +1,738 @@
+package io.shoal.server.types.zset;
+
+import java.util.Arrays;
+
+/**
+ * The ordered half of a large sorted set: a counted B+tree (an order-statistic tree) of
+ * (score, member) entries, ordered by score, then by member bytes compared unsigned (memcmp), as
+ * Redis's zskiplist orders them. It replaces the skip list Redis uses because of how each
+ * structure meets the cache: a skip-list insert into a 630k-entry set chases ~20 dependent
+ * pointers to scattered nodes, each a cache miss, while here the inner nodes of such a set (about
+ * 300 of them) stay in the cache and a search misses only on the one leaf it ends in, whose scores
+ * are a contiguous {@code double[]}.
+ *
+ * <p>Shape: leaves hold up to {@link #LEAF_CAPACITY} entries in parallel arrays, sorted, and are
+ * doubly linked for range walks in both directions. Inner nodes hold up to
+ * {@link #INNER_CAPACITY} children with, per child, the number of entries below it (so rank,
+ * "entry at rank" and range counts are O(log n), as spans made them on the skip list) and the
+ * exact smallest key below it. Keeping the keys exact, not mere separators, costs a walk up the
+ * search path when a leaf's first entry changes, and makes {@link #countWhile} test real entries
+ * only, as a skip-list walk does.
+ *
+ * <p>Splits move half of a full node to a new right sibling, except at either end of the tree,
+ * where the split is at the new entry, so that ascending inserts (a copy) and descending ones (an
+ * RDB load: Redis writes sorted sets from the highest score down) leave full leaves. A delete
+ * that leaves a node under a quarter full merges it with a sibling when the two fit in three
+ * quarters of a node, else evens the two out.
+ *
+ * <p>The tree does not know members are unique: {@link ZSetValue} keeps the member table and only
+ * inserts absent members. Ranks are 0-based. The search-path scratch arrays, which reads (visits,
+ * entries at a rank) use too, make an instance single-threaded: sets are only touched under
+ * their slot lock, which is exclusive, and snapshots copy them.
+ */
+public final class ScoreTree {
+  static final int LEAF_CAPACITY = 64;
+  static final int INNER_CAPACITY = 64;
+  private static final int LEAF_MIN = LEAF_CAPACITY / 4;
+  private static final int INNER_MIN = INNER_CAPACITY / 4;
+  /** A tree of 16 levels of nodes at least a quarter full holds far more than 2^31 entries. */
+  private static final int MAX_HEIGHT = 24;
+
+  static final class Leaf {
+    int size;
+    final double[] scores = new double[LEAF_CAPACITY];
+    final byte[][] members = new byte[LEAF_CAPACITY][];
+    /**
+     * The members' hashes in the member table, so that a pop or range removal finds a member's
+     * table node without reading the member's bytes to hash them: one cache miss fewer.
+     */
+    final int[] hashes = new int[LEAF_CAPACITY];
+    Leaf previous;
+    Leaf next;
+  }
+
+  static final class Inner {
+    int size;
+    /** The smallest key below each child. */
+    final double[] scores = new double[INNER_CAPACITY];
+    final byte[][] members = new byte[INNER_CAPACITY][];
+    final Object[] children = new Object[INNER_CAPACITY];
+    /** How many entries are below each child. */
+    final int[] counts = new int[INNER_CAPACITY];
+  }
+
+  private Object root = new Leaf();
+  /** Levels of inner nodes above the leaves: 0 while the root is a leaf. */
+  private int height;
+  private long length;
+  /** The search path of the last descent: the inner node and child index at each depth. */
+  private final Inner[] pathNodes = new Inner[MAX_HEIGHT];
+  private final int[] pathIndex = new int[MAX_HEIGHT];
+  private Leaf pathLeaf;
+
+  public long length() {
+    return length;
+  }
+
+  static int compare(double score1, byte[] member1, double score2, byte[] member2) {
+    // Scores are never NaN (ZADD refuses it), and -0.0 == 0.0 makes them one score, as in C.
+    if (score1 < score2) {
+      return -1;
+    }
+    if (score1 > score2) {
+      return 1;
+    }
+    return Arrays.compareUnsigned(member1, member2);
+  }
+
+  /** The child of an inner node whose keys would hold (score, member): the last one not above it. */
+  private static int childFor(Inner node, double score, byte[] member) {
+    double[] scores = node.scores;
+    int low = 1;
+    int high = node.size - 1;
+    int found = 0;
+    while (low <= high) {
+      int middle = (low + high) >>> 1;
+      double s = scores[middle];
+      if (s < score || (s == score && Arrays.compareUnsigned(node.members[middle], member) <= 0)) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The index of the first entry of a leaf not below (score, member). */
+  private static int leafSearch(Leaf leaf, double score, byte[] member) {
+    double[] scores = leaf.scores;
+    int low = 0;
+    int high = leaf.size;
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      double s = scores[middle];
+      if (s < score || (s == score && Arrays.compareUnsigned(leaf.members[middle], member) < 0)) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low;
+  }
+
+  /** Fills the path towards the leaf where (score, member) is or would go. */
+  private Leaf descendToKey(double score, byte[] member) {
+    Object node = root;
+    for (int depth = 0; depth < height; depth++) {
+      Inner inner = (Inner) node;
+      int index = childFor(inner, score, member);
+      pathNodes[depth] = inner;
+      pathIndex[depth] = index;
+      node = inner.children[index];
+    }
+    return pathLeaf = (Leaf) node;
+  }
+
+  /** Fills the path towards the entry at a rank (0 <= rank < length); returns its leaf index. */
+  private int descendToRank(long rank) {
+    Object node = root;
+    long remaining = rank;
+    for (int depth = 0; depth < height; depth++) {
+      Inner inner = (Inner) node;
+      int[] counts = inner.counts;
+      int index = 0;
+      while (remaining >= counts[index]) {
+        remaining -= counts[index];
+        index++;
+      }
+      pathNodes[depth] = inner;
+      pathIndex[depth] = index;
+      node = inner.children[index];
+    }
+    pathLeaf = (Leaf) node;
+    return (int) remaining;
+  }
+
+  /**
+   * Records a new smallest key for the node at the end of the path from {@code depth} up: at each
+   * level it is the key of the path's child, and above a first child also its parent's smallest.
+   */
+  private void newMinimum(int depth, double score, byte[] member) {
+    for (; depth >= 0; depth--) {
+      Inner node = pathNodes[depth];
+      int index = pathIndex[depth];
+      node.scores[index] = score;
+      node.members[index] = member;
+      if (index != 0) {
+        return;
+      }
+    }
+  }
+
+  /** Inserts an entry whose member is not in the tree, with the member's hash for removals. */
+  public void insert(double score, byte[] member, int hash) {
+    Leaf leaf = descendToKey(score, member);
+    for (int depth = 0; depth < height; depth++) {
+      pathNodes[depth].counts[pathIndex[depth]]++;
+    }
+    int at = leafSearch(leaf, score, member);
+    length++;
+    if (leaf.size < LEAF_CAPACITY) {
+      insertInLeaf(leaf, at, score, member, hash);
+      if (at == 0) {
+        newMinimum(height - 1, score, member);
+      }
+      return;
+    }
+    // A full leaf: split it in half, or at the insertion point when adding at either end of the
+    // tree, so that ascending and descending inserts leave full leaves behind.
+    int split = at == LEAF_CAPACITY && leaf.next == null ? LEAF_CAPACITY
+        : at == 0 && leaf.previous == null ? 0 : LEAF_CAPACITY / 2;
+    Leaf right = new Leaf();
+    int moved = LEAF_CAPACITY - split;
+    System.arraycopy(leaf.scores, split, right.scores, 0, moved);
+    System.arraycopy(leaf.members, split, right.members, 0, moved);
+    System.arraycopy(leaf.hashes, split, right.hashes, 0, moved);
+    Arrays.fill(leaf.members, split, LEAF_CAPACITY, null);
+    right.size = moved;
+    leaf.size = split;
+    right.next = leaf.next;
+    right.previous = leaf;
+    if (leaf.next != null) {
+      leaf.next.previous = right;
+    }
+    leaf.next = right;
+    if (at < split || split == 0) {
+      insertInLeaf(leaf, at, score, member, hash);
+      if (at == 0) {
+        newMinimum(height - 1, score, member);
+      }
+    } else {
+      insertInLeaf(right, at - split, score, member, hash);
+    }
+    addChild(height - 1, leaf, leaf.size, right, right.size, right.scores[0], right.members[0]);
+  }
+
+  private static void insertInLeaf(Leaf leaf, int at, double score, byte[] member, int hash) {
+    int tail = leaf.size - at;
+    if (tail > 0) {
+      System.arraycopy(leaf.scores, at, leaf.scores, at + 1, tail);
+      System.arraycopy(leaf.members, at, leaf.members, at + 1, tail);
+      System.arraycopy(leaf.hashes, at, leaf.hashes, at + 1, tail);
+    }
+    leaf.scores[at] = score;
+    leaf.members[at] = member;
+    leaf.hashes[at] = hash;
+    leaf.size++;
+  }
+
+  /**
+   * Puts {@code right}, split off from {@code left} (the path's child at {@code depth}), into the
+   * path's node at that depth just after {@code left}, splitting that node in turn when full, or
+   * grows a new root above {@code left} at depth -1.
+   */
+  private void addChild(int depth, Object left, int leftCount, Object right, int rightCount,
+      double rightScore, byte[] rightMember) {
+    if (depth < 0) {
+      Inner top = new Inner();
+      top.size = 2;
+      top.children[0] = left;
+      top.counts[0] = leftCount;
+      top.scores[0] = minScore(left);
+      top.members[0] = minMember(left);
+      top.children[1] = right;
+      top.counts[1] = rightCount;
+      top.scores[1] = rightScore;
+      top.members[1] = rightMember;
+      root = top;
+      height++;
+      return;
+    }
+    Inner node = pathNodes[depth];
+    int index = pathIndex[depth];
+    node.counts[index] = leftCount;
+    int at = index + 1;
+    if (node.size < INNER_CAPACITY) {
+      insertInInner(node, at, right, rightCount, rightScore, rightMember);
+      return;
+    }
+    int split = at == INNER_CAPACITY && edge(depth, true) ? INNER_CAPACITY
+        : at == 1 && edge(depth, false) ? 1 : INNER_CAPACITY / 2;
+    Inner sibling = new Inner();
+    int moved = INNER_CAPACITY - split;
+    System.arraycopy(node.scores, split, sibling.scores, 0, moved);
+    System.arraycopy(node.members, split, sibling.members, 0, moved);
+    System.arraycopy(node.children, split, sibling.children, 0, moved);
+    System.arraycopy(node.counts, split, sibling.counts, 0, moved);
+    Arrays.fill(node.members, split, INNER_CAPACITY, null);
+    Arrays.fill(node.children, split, INNER_CAPACITY, null);
+    sibling.size = moved;
+    node.size = split;
+    if (at < split) {
+      insertInInner(node, at, right, rightCount, rightScore, rightMember);
+    } else {
+      insertInInner(sibling, at - split, right, rightCount, rightScore, rightMember);
+    }
+    addChild(depth - 1, node, total(node), sibling, total(sibling), sibling.scores[0], sibling.members[0]);
+  }
+
+  /** True if the path's node at {@code depth} is the last (or first) one of its level. */
+  private boolean edge(int depth, boolean last) {
+    for (int d = 0; d < depth; d++) {
+      if (pathIndex[d] != (last ? pathNodes[d].size - 1 : 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void insertInInner(Inner node, int at, Object child, int count, double score, byte[] member) {
+    int tail = node.size - at;
+    if (tail > 0) {
+      System.arraycopy(node.scores, at, node.scores, at + 1, tail);
+      System.arraycopy(node.members, at, node.members, at + 1, tail);
+      System.arraycopy(node.children, at, node.children, at + 1, tail);
+      System.arraycopy(node.counts, at, node.counts, at + 1, tail);
+    }
+    node.scores[at] = score;
+    node.members[at] = member;
+    node.children[at] = child;
+    node.counts[at] = count;
+    node.size++;
+  }
+
+  private static int total(Inner node) {
+    int sum = 0;
+    for (int i = 0; i < node.size; i++) {
+      sum += node.counts[i];
+    }
+    return sum;
+  }
+
+  private static double minScore(Object node) {
+    return node instanceof Leaf ? ((Leaf) node).scores[0] : ((Inner) node).scores[0];
+  }
+
+  private static byte[] minMember(Object node) {
+    return node instanceof Leaf ? ((Leaf) node).members[0] : ((Inner) node).members[0];
+  }
+
+  private static int size(Object node) {
+    return node instanceof Leaf ? ((Leaf) node).size : ((Inner) node).size;
+  }
+
+  /** Removes the entry; false if it is not in the tree. */
+  public boolean delete(double score, byte[] member) {
+    Leaf leaf = descendToKey(score, member);
+    int at = leafSearch(leaf, score, member);
+    if (at == leaf.size || leaf.scores[at] != score || !Arrays.equals(leaf.members[at], member)) {
+      return false;
+    }
+    removeAtPath(at);
+    return true;
+  }
+
+  /**
+   * Moves an entry that is in the tree to a new score: in place when it stays between the same
+   * neighbours in its leaf (an increment of a ZINCRBY, say), else removed and inserted again.
+   */
+  public void updateScore(double current, byte[] member, double score) {
+    Leaf leaf = descendToKey(current, member);
+    int at = leafSearch(leaf, current, member);
+    if (at > 0 && at < leaf.size - 1
+        && compare(leaf.scores[at - 1], leaf.members[at - 1], score, member) < 0
+        && compare(score, member, leaf.scores[at + 1], leaf.members[at + 1]) < 0) {
+      leaf.scores[at] = score;
+      return;
+    }
+    int hash = leaf.hashes[at];
+    removeAtPath(at);
+    insert(score, member, hash);
+  }
+
+  /** Removes the entry at index {@code at} of the path's leaf and rebalances. */
+  private void removeAtPath(int at) {
+    Leaf leaf = pathLeaf;
+    for (int depth = 0; depth < height; depth++) {
+      pathNodes[depth].counts[pathIndex[depth]]--;
+    }
+    int tail = leaf.size - at - 1;
+    if (tail > 0) {
+      System.arraycopy(leaf.scores, at + 1, leaf.scores, at, tail);
+      System.arraycopy(leaf.members, at + 1, leaf.members, at, tail);
+      System.arraycopy(leaf.hashes, at + 1, leaf.hashes, at, tail);
+    }
+    leaf.size--;
+    leaf.members[leaf.size] = null;
+    length--;
+    if (at == 0 && leaf.size > 0) {
+      newMinimum(height - 1, leaf.scores[0], leaf.members[0]);
+    }
+    rebalance(leaf);
+  }
+
+  /**
+   * Fixes the nodes along the path after a removal, level by level upwards: an emptied node leaves
+   * its parent, and one under a quarter full merges with a sibling or evens out with it. A node
+   * with a single child (the right end of the tree splits that way) has no sibling to merge with
+   * at its own level, so it is merged as a whole one level up.
+   */
+  private void rebalance(Object child) {
+    for (int depth = height - 1; depth >= 0; depth--) {
+      Inner parent = pathNodes[depth];
+      int index = pathIndex[depth];
+      boolean leaves = child instanceof Leaf;
+      int childSize = size(child);
+      if (childSize == 0) {
+        if (leaves) {
+          Leaf leaf = (Leaf) child;
+          if (leaf.previous != null) {
+            leaf.previous.next = leaf.next;
+          }
+          if (leaf.next != null) {
+            leaf.next.previous = leaf.previous;
+          }
+        }
+        removeFromInner(parent, index);
+        if (index == 0 && parent.size > 0) {
+          newMinimum(depth - 1, parent.scores[0], parent.members[0]);
+        }
+        child = parent;
+        continue;
+      }
+      if (childSize >= (leaves ? LEAF_MIN : INNER_MIN)) {
+        break;
+      }
+      if (parent.size < 2) {
+        child = parent;
+        continue;
+      }
+      int li = index > 0 ? index - 1 : index;
+      Object left = parent.children[li];
+      Object right = parent.children[li + 1];
+      if (size(left) + size(right) > (leaves ? LEAF_CAPACITY : INNER_CAPACITY) * 3 / 4) {
+        // Both stay, evened out: only the right one's smallest key changes.
+        if (leaves) {
+          evenLeaves((Leaf) left, (Leaf) right);
+          parent.counts[li] = ((Leaf) left).size;
+          parent.counts[li + 1] = ((Leaf) right).size;
+        } else {
+          evenInners((Inner) left, (Inner) right);
+          parent.counts[li] = total((Inner) left);
+          parent.counts[li + 1] = total((Inner) right);
+        }
+        parent.scores[li + 1] = minScore(right);
+        parent.members[li + 1] = minMember(right);
+        break;
+      }
+      if (leaves) {
+        mergeLeaves((Leaf) left, (Leaf) right);
+      } else {
+        mergeInners((Inner) left, (Inner) right);
+      }
+      parent.counts[li] += parent.counts[li + 1];
+      removeFromInner(parent, li + 1);
+      child = parent;
+    }
+    if (height > 0 && ((Inner) root).size == 0) {
+      root = new Leaf();
+      height = 0;
+    }
+    while (height > 0 && ((Inner) root).size == 1) {
+      root = ((Inner) root).children[0];
+      height--;
+    }
+  }
+
+  private static void removeFromInner(Inner node, int at) {
+    int tail = node.size - at - 1;
+    if (tail > 0) {
+      System.arraycopy(node.scores, at + 1, node.scores, at, tail);
+      System.arraycopy(node.members, at + 1, node.members, at, tail);
+      System.arraycopy(node.children, at + 1, node.children, at, tail);
+      System.arraycopy(node.counts, at + 1, node.counts, at, tail);
+    }
+    node.size--;
+    node.members[node.size] = null;
+    node.children[node.size] = null;
+  }
+
+  private static void mergeLeaves(Leaf left, Leaf right) {
+    System.arraycopy(right.scores, 0, left.scores, left.size, right.size);
+    System.arraycopy(right.members, 0, left.members, left.size, right.size);
+    System.arraycopy(right.hashes, 0, left.hashes, left.size, right.size);
+    left.size += right.size;
+    left.next = right.next;
+    if (right.next != null) {
+      right.next.previous = left;
+    }
+  }
+
+  private static void mergeInners(Inner left, Inner right) {
+    System.arraycopy(right.scores, 0, left.scores, left.size, right.size);
+    System.arraycopy(right.members, 0, left.members, left.size, right.size);
+    System.arraycopy(right.children, 0, left.children, left.size, right.size);
+    System.arraycopy(right.counts, 0, left.counts, left.size, right.size);
+    left.size += right.size;
+  }
+
+  private static void evenLeaves(Leaf left, Leaf right) {
+    int target = (left.size + right.size) / 2;
+    if (left.size < target) {
+      int moved = target - left.size;
+      System.arraycopy(right.scores, 0, left.scores, left.size, moved);
+      System.arraycopy(right.members, 0, left.members, left.size, moved);
+      System.arraycopy(right.hashes, 0, left.hashes, left.size, moved);
+      System.arraycopy(right.scores, moved, right.scores, 0, right.size - moved);
+      System.arraycopy(right.members, moved, right.members, 0, right.size - moved);
+      System.arraycopy(right.hashes, moved, right.hashes, 0, right.size - moved);
+      Arrays.fill(right.members, right.size - moved, right.size, null);
+      left.size += moved;
+      right.size -= moved;
+    } else {
+      int moved = left.size - target;
+      System.arraycopy(right.scores, 0, right.scores, moved, right.size);
+      System.arraycopy(right.members, 0, right.members, moved, right.size);
+      System.arraycopy(right.hashes, 0, right.hashes, moved, right.size);
+      System.arraycopy(left.scores, target, right.scores, 0, moved);
+      System.arraycopy(left.members, target, right.members, 0, moved);
+      System.arraycopy(left.hashes, target, right.hashes, 0, moved);
+      Arrays.fill(left.members, target, left.size, null);
+      left.size = target;
+      right.size += moved;
+    }
+  }
+
+  private static void evenInners(Inner left, Inner right) {
+    int target = (left.size + right.size) / 2;
+    if (left.size < target) {
+      int moved = target - left.size;
+      System.arraycopy(right.scores, 0, left.scores, left.size, moved);
+      System.arraycopy(right.members, 0, left.members, left.size, moved);
+      System.arraycopy(right.children, 0, left.children, left.size, moved);
+      System.arraycopy(right.counts, 0, left.counts, left.size, moved);
+      int rest = right.size - moved;
+      System.arraycopy(right.scores, moved, right.scores, 0, rest);
+      System.arraycopy(right.members, moved, right.members, 0, rest);
+      System.arraycopy(right.children, moved, right.children, 0, rest);
+      System.arraycopy(right.counts, moved, right.counts, 0, rest);
+      Arrays.fill(right.members, rest, right.size, null);
+      Arrays.fill(right.children, rest, right.size, null);
+      left.size += moved;
+      right.size = rest;
+    } else {
+      int moved = left.size - target;
+      System.arraycopy(right.scores, 0, right.scores, moved, right.size);
+      System.arraycopy(right.members, 0, right.members, moved, right.size);
+      System.arraycopy(right.children, 0, right.children, moved, right.size);
+      System.arraycopy(right.counts, 0, right.counts, moved, right.size);
+      System.arraycopy(left.scores, target, right.scores, 0, moved);
+      System.arraycopy(left.members, target, right.members, 0, moved);
+      System.arraycopy(left.children, target, right.children, 0, moved);
+      System.arraycopy(left.counts, target, right.counts, 0, moved);
+      Arrays.fill(left.members, target, left.size, null);
+      Arrays.fill(left.children, target, left.size, null);
+      left.size = target;
+      right.size += moved;
+    }
+  }
+
+  /** The 0-based rank of an entry, or -1 if it is not in the tree. */
+  public long rank(double score, byte[] member) {
+    Object node = root;
+    long rank = 0;
+    for (int depth = 0; depth < height; depth++) {
+      Inner inner = (Inner) node;
+      int index = childFor(inner, score, member);
+      for (int i = 0; i < index; i++) {
+        rank += inner.counts[i];
+      }
+      node = inner.children[index];
+    }
+    Leaf leaf = (Leaf) node;
+    int at = leafSearch(leaf, score, member);
+    if (at == leaf.size || leaf.scores[at] != score || !Arrays.equals(leaf.members[at], member)) {
+      return -1;
+    }
+    return rank + at;
+  }
+
+  /** How many entries, from the first, pass a prefix test (see {@link ElementTest}). */
+  public long countWhile(ElementTest test) {
+    Object node = root;
+    long count = 0;
+    for (int depth = 0; depth < height; depth++) {
+      Inner inner = (Inner) node;
+      if (!test.test(inner.scores[0], inner.members[0])) {
+        return count;
+      }
+      // The last child whose smallest entry passes: all before it pass, all after it fail.
+      int low = 1;
+      int high = inner.size - 1;
+      int found = 0;
+      while (low <= high) {
+        int middle = (low + high) >>> 1;
+        if (test.test(inner.scores[middle], inner.members[middle])) {
+          found = middle;
+          low = middle + 1;
+        } else {
+          high = middle - 1;
+        }
+      }
+      for (int i = 0; i < found; i++) {
+        count += inner.counts[i];
+      }
+      node = inner.children[found];
+    }
+    Leaf leaf = (Leaf) node;
+    int low = 0;
+    int high = leaf.size;
+    while (low < high) {
+      int middle = (low + high) >>> 1;
+      if (test.test(leaf.scores[middle], leaf.members[middle])) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return count + low;
+  }
+
+  /** The member at a 0-based rank (0 <= rank < length). */
+  public byte[] memberAt(long rank) {
+    int at = descendToRank(rank);
+    return pathLeaf.members[at];
+  }
+
+  /** The score at a 0-based rank (0 <= rank < length). */
+  public double scoreAt(long rank) {
+    int at = descendToRank(rank);
+    return pathLeaf.scores[at];
+  }
+
+  /**
+   * Visits the entries with ranks {@code start..end} (inclusive, 0-based, within bounds), in
+   * ascending order, or descending from {@code end} to {@code start} when {@code reverse}.
+   */
+  public void visit(long start, long end, boolean reverse, EntryVisitor visitor) {
+    long count = end - start + 1;
+    int at = descendToRank(reverse ? end : start);
+    Leaf leaf = pathLeaf;
+    while (count-- > 0) {
+      visitor.visit(leaf.members[at], leaf.scores[at]);
+      if (reverse) {
+        if (--at < 0 && count > 0) {
+          leaf = leaf.previous;
+          at = leaf.size - 1;
+        }
+      } else if (++at == leaf.size && count > 0) {
+        leaf = leaf.next;
+        at = 0;
+      }
+    }
+  }
+
+  /** Told about each entry a range deletion removes. */
+  @FunctionalInterface
+  public interface Removal {
+    void removed(byte[] member, double score, int hash);
+  }
+
+  /**
+   * Deletes the entries with ranks {@code start..end} (within bounds), telling {@code removed}
+   * about each in ascending order.
+   */
+  public void deleteRange(long start, long end, Removal removed) {
+    for (long count = end - start + 1; count > 0; count--) {
+      int at = descendToRank(start);
+      Leaf leaf = pathLeaf;
+      byte[] member = leaf.members[at];
+      double score = leaf.scores[at];
+      int hash = leaf.hashes[at];
+      removeAtPath(at);
+      removed.removed(member, score, hash);
+    }
+  }
+
+  /**
+   * Checks the tree's invariants; for tests. Leaves are all at one depth and strictly ordered
+   * along their links in both directions, every inner key is its child's smallest entry, every
+   * count its child's entry count, and the counts add up to the length.
+   */
+  public boolean invariantsHold() {
+    Object node = root;
+    for (int depth = 0; depth < height; depth++) {
+      node = ((Inner) node).children[0];
+    }
+    Leaf leaf = (Leaf) node;
+    if (leaf.previous != null) {
+      return false;
+    }
+    long counted = 0;
+    double lastScore = 0;
+    byte[] lastMember = null;
+    for (Leaf previous = null; leaf != null; previous = leaf, leaf = leaf.next) {
+      if (leaf.previous != previous || (leaf.size == 0 && height > 0) || leaf.size > LEAF_CAPACITY) {
+        return false;
+      }
+      for (int i = 0; i < leaf.size; i++) {
+        if (lastMember != null && compare(lastScore, lastMember, leaf.scores[i], leaf.members[i]) >= 0) {
+          return false;
+        }
+        lastScore = leaf.scores[i];
+        lastMember = leaf.members[i];
+        counted++;
+      }
+      for (int i = leaf.size; i < LEAF_CAPACITY; i++) {
+        if (leaf.members[i] != null) {
+          return false;
+        }
+      }
+    }
+    if (counted != length) {
+      return false;
+    }
+    if (height > 0 && ((Inner) root).size < 2) {
+      return false;
+    }
+    return checkSubtree(root, height) == length;
+  }
+
+  /** The entry count below a node if its keys and counts hold, else -1. */
+  private static long checkSubtree(Object node, int levels) {
+    if (levels == 0) {
+      return node instanceof Leaf ? ((Leaf) node).size : -1;
+    }
+    if (!(node instanceof Inner)) {
+      return -1;
+    }
+    Inner inner = (Inner) node;
+    if (inner.size < 1 || inner.size > INNER_CAPACITY) {
+      return -1;
+    }
+    long sum = 0;
+    for (int i = 0; i < inner.size; i++) {
+      Object child = inner.children[i];
+      long count = checkSubtree(child, levels - 1);
+      if (count != inner.counts[i] || count == 0) {
+        return -1;
+      }
+      if (Double.compare(inner.scores[i], minScore(child)) != 0 || inner.members[i] != minMember(child)) {
+        return -1;
+      }
+      sum += count;
+    }
+    for (int i = inner.size; i < INNER_CAPACITY; i++) {
+      if (inner.children[i] != null || inner.members[i] != null) {
+        return -1;
+      }
+    }
+    return sum;
+  }
+
+  /** Levels of inner nodes above the leaves, for tests. */
+  int height() {
+    return height;
+  }
+}

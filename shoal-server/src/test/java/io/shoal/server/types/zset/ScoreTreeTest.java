@@ -1,0 +1,196 @@
+package io.shoal.server.types.zset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The counted B+tree against a TreeSet model under random operations, checking its counts, exact
+ * keys and leaf links after every step. The sets grow to thousands of entries, so leaves and inner
+ * nodes split, merge and even out many times over, with many entries sharing a score.
+ */
+class ScoreTreeTest {
+  record Item(double score, byte[] member) {}
+
+  static final Comparator<Item> ORDER = (a, b) -> ScoreTree.compare(a.score(), a.member(), b.score(), b.member());
+
+  static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void randomOperationsMatchASortedModel() {
+    for (long seed = 1; seed <= 4; seed++) {
+      Random random = new Random(seed);
+      ScoreTree tree = new ScoreTree();
+      TreeSet<Item> model = new TreeSet<>(ORDER);
+      List<Item> items = new ArrayList<>();
+      // Three phases: growth (mostly inserts), churn, and shrinking (mostly deletes) to empty.
+      for (int step = 0; step < 30_000; step++) {
+        int phase = step < 12_000 ? 0 : step < 20_000 ? 1 : 2;
+        double score = random.nextInt(200);
+        byte[] member = bytes("m" + random.nextInt(6000));
+        Item item = new Item(score, member);
+        int operation = random.nextInt(12);
+        boolean insert = phase == 0 ? operation < 8 : phase == 1 ? operation < 5 : operation < 2;
+        if (operation >= 10 && !model.isEmpty()) {
+          Item existing = model.ceiling(item);
+          existing = existing == null ? model.first() : existing;
+          double moved = operation == 10 ? existing.score() + random.nextInt(3) - 1 : random.nextInt(200);
+          Item target = new Item(moved, existing.member());
+          if (!model.contains(target) || moved == existing.score()) {
+            model.remove(existing);
+            model.add(target);
+            tree.updateScore(existing.score(), existing.member(), moved);
+          }
+        } else if (insert) {
+          if (!model.contains(item)) {
+            model.add(item);
+            tree.insert(score, member, java.util.Arrays.hashCode(member));
+          }
+        } else if (operation % 4 != 0 || model.isEmpty()) {
+          Item present = model.isEmpty() ? item : model.floor(item);
+          Item target = present == null || random.nextInt(4) == 0 ? item : present;
+          assertThat(tree.delete(target.score(), target.member())).isEqualTo(model.remove(target));
+        } else {
+          long start = random.nextInt(model.size());
+          long end = Math.min(model.size() - 1, start + random.nextInt(phase == 2 ? 200 : 40));
+          List<Item> removed = new ArrayList<>();
+          tree.deleteRange(start, end, (m, s, h) -> {
+            assertThat(h).isEqualTo(java.util.Arrays.hashCode(m));
+            removed.add(new Item(s, m));
+          });
+          List<Item> expected = new ArrayList<>(model).subList((int) start, (int) end + 1);
+          assertThat(removed).usingElementComparator(ORDER).containsExactlyElementsOf(expected);
+          new ArrayList<>(expected).forEach(model::remove);
+        }
+        if (step % 7 == 0 || model.size() < 200) {
+          assertThat(tree.invariantsHold()).as("seed %d step %d", seed, step).isTrue();
+        }
+        assertThat(tree.length()).isEqualTo(model.size());
+        if (step == 11_999 || step == 19_999) {
+          checkRanksAndRanges(tree, new ArrayList<>(model), random);
+        }
+      }
+      assertThat(tree.invariantsHold()).isTrue();
+      checkRanksAndRanges(tree, new ArrayList<>(model), random);
+      items.clear();
+    }
+  }
+
+  private static void checkRanksAndRanges(ScoreTree tree, List<Item> sorted, Random random) {
+    for (int rank = 0; rank < sorted.size(); rank++) {
+      Item item = sorted.get(rank);
+      assertThat(tree.rank(item.score(), item.member())).isEqualTo(rank);
+      assertThat(tree.memberAt(rank)).isEqualTo(item.member());
+      assertThat(tree.scoreAt(rank)).isEqualTo(item.score());
+    }
+    assertThat(tree.rank(1000, bytes("absent"))).isEqualTo(-1);
+    assertThat(tree.rank(5, bytes("absent"))).isEqualTo(-1);
+    if (sorted.isEmpty()) {
+      assertThat(tree.countWhile((score, member) -> true)).isZero();
+      return;
+    }
+    for (int i = 0; i < 200; i++) {
+      double min = random.nextInt(210) - 5;
+      long below = sorted.stream().filter(item -> item.score() < min).count();
+      assertThat(tree.countWhile((score, member) -> score < min)).isEqualTo(below);
+      Item pivot = sorted.get(random.nextInt(sorted.size()));
+      long notAbove = sorted.stream().filter(item -> ORDER.compare(item, pivot) <= 0).count();
+      assertThat(tree.countWhile((score, member) -> ORDER.compare(new Item(score, member), pivot) <= 0))
+          .isEqualTo(notAbove);
+      int start = random.nextInt(sorted.size());
+      int end = Math.min(sorted.size() - 1, start + random.nextInt(300));
+      List<byte[]> forward = new ArrayList<>();
+      tree.visit(start, end, false, (member, score) -> forward.add(member));
+      List<byte[]> backward = new ArrayList<>();
+      tree.visit(start, end, true, (member, score) -> backward.add(member));
+      List<byte[]> expected = sorted.subList(start, end + 1).stream().map(Item::member).toList();
+      assertThat(forward).containsExactlyElementsOf(expected);
+      List<byte[]> reversed = new ArrayList<>(expected);
+      Collections.reverse(reversed);
+      assertThat(backward).containsExactlyElementsOf(reversed);
+    }
+    List<byte[]> all = new ArrayList<>();
+    tree.visit(0, sorted.size() - 1, false, (member, score) -> all.add(member));
+    assertThat(all).containsExactlyElementsOf(sorted.stream().map(Item::member).toList());
+  }
+
+  @Test
+  void membersCompareAsUnsignedBytesWithinAScore() {
+    ScoreTree tree = new ScoreTree();
+    for (int i = 0; i < 300; i++) {
+      tree.insert(1, new byte[] {(byte) (i >= 150 ? 0xFF : 0x01), (byte) i}, 0);
+    }
+    tree.insert(1, new byte[] {(byte) 0x80}, 0);
+    assertThat(tree.rank(1, new byte[] {(byte) 0x80})).isEqualTo(150);
+    assertThat(tree.memberAt(299)[0]).isEqualTo((byte) 0xFF);
+    assertThat(tree.invariantsHold()).isTrue();
+  }
+
+  @Test
+  void ascendingInsertsFillLeavesAndPopsEmptyTheTree() {
+    ScoreTree tree = new ScoreTree();
+    int n = 200_000;
+    for (int i = 0; i < n; i++) {
+      tree.insert(i, bytes("e" + i), 0);
+    }
+    assertThat(tree.invariantsHold()).isTrue();
+    // Full leaves of 64 below full inner nodes of 64 hold 200,000 entries under 2 levels of inner
+    // nodes (up to 262,144); half-full ones, as even splits would leave, would need 3.
+    assertThat(tree.height()).isEqualTo(2);
+    for (int i = 0; i < n; i++) {
+      int at = i;
+      tree.deleteRange(0, 0, (member, score, hash) -> assertThat(score).isEqualTo(at));
+      if (i % 9973 == 0) {
+        assertThat(tree.invariantsHold()).isTrue();
+      }
+    }
+    assertThat(tree.length()).isZero();
+    assertThat(tree.height()).isZero();
+    assertThat(tree.invariantsHold()).isTrue();
+    tree.insert(2, bytes("again"), 0);
+    assertThat(tree.memberAt(0)).isEqualTo(bytes("again"));
+  }
+
+  @Test
+  void descendingInsertsAndPopsFromTheTopKeepOrder() {
+    ScoreTree tree = new ScoreTree();
+    for (int i = 200_000; i > 0; i--) {
+      tree.insert(i, bytes("e" + i), 0);
+    }
+    assertThat(tree.invariantsHold()).isTrue();
+    // An RDB load inserts in this order: the leaves and inner nodes fill up as in ascending order.
+    assertThat(tree.height()).isEqualTo(2);
+    for (int i = 200_000; i > 50_000; i--) {
+      tree.delete(i, bytes("e" + i));
+    }
+    assertThat(tree.invariantsHold()).isTrue();
+    for (int i = 50_000; i > 0; i--) {
+      long last = tree.length() - 1;
+      int at = i;
+      tree.deleteRange(last, last, (member, score, hash) -> assertThat(score).isEqualTo(at));
+    }
+    assertThat(tree.invariantsHold()).isTrue();
+    assertThat(tree.length()).isZero();
+  }
+
+  @Test
+  void negativeZeroAndZeroAreOneScore() {
+    ScoreTree tree = new ScoreTree();
+    tree.insert(0.0, bytes("b"), 0);
+    tree.insert(-0.0, bytes("a"), 0);
+    tree.insert(-0.0, bytes("c"), 0);
+    assertThat(tree.rank(0.0, bytes("a"))).isEqualTo(0);
+    assertThat(tree.rank(-0.0, bytes("b"))).isEqualTo(1);
+    assertThat(tree.delete(0.0, bytes("c"))).isTrue();
+    assertThat(tree.invariantsHold()).isTrue();
+  }
+}
