@@ -33,7 +33,7 @@ public final class RdbLoader {
   private final CollectionCodecs codecs;
   private final int version;
   private final long now;
-  private final Batch batch;
+  private final Batch batch = new Batch();
   private final java.util.Map<String, String> aux = new java.util.HashMap<>();
   private Database db;
   /** The expiry time an EXPIRETIME opcode gave the next key, 0 for none. */
@@ -43,9 +43,8 @@ public final class RdbLoader {
   private boolean aofPreamble;
   private Result result;
 
-  private RdbLoader(RdbInput in, Keyspace keyspace, CollectionCodecs codecs, int version, int threads) {
+  private RdbLoader(RdbInput in, Keyspace keyspace, CollectionCodecs codecs, int version) {
     this.in = in;
-    this.batch = new Batch(threads);
     this.keyspace = keyspace;
     this.codecs = codecs;
     this.version = version;
@@ -54,24 +53,6 @@ public final class RdbLoader {
   }
 
   public static Result load(InputStream stream, Keyspace keyspace, CollectionCodecs codecs) throws IOException {
-    return load(stream, keyspace, codecs, defaultThreads());
-  }
-
-  /**
-   * Threads a load uses to describe and insert its keys: two where there are two processors. At
-   * start-up the JIT compiler threads keep part of a second processor busy as well, so more than
-   * two was not worth measuring on the two-core machine the figures come from.
-   */
-  static int defaultThreads() {
-    return Math.min(2, Runtime.getRuntime().availableProcessors());
-  }
-
-  /** {@link #load(InputStream, Keyspace, CollectionCodecs)} with {@code threads} threads (1: this one alone). */
-  public static Result load(InputStream stream, Keyspace keyspace, CollectionCodecs codecs, int threads)
-      throws IOException {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be at least 1: " + threads);
-    }
     RdbInput in = new RdbInput(stream);
     byte[] magic = in.readBytes(9);
     String header = new String(magic, StandardCharsets.US_ASCII);
@@ -87,7 +68,7 @@ public final class RdbLoader {
     if (version < 1 || version > RdbFormat.MAX_READ_VERSION) {
       throw new RdbFormatException("can't handle RDB format version " + version, 5);
     }
-    RdbLoader loader = new RdbLoader(in, keyspace, codecs, version, threads);
+    RdbLoader loader = new RdbLoader(in, keyspace, codecs, version);
     // One call per record rather than one long loop in this method: the JIT compiles a method
     // after a few thousand calls, whereas a loop waits for on-stack replacement after tens of
     // thousands of iterations, which at start-up left the first 100,000 keys to the interpreter.
@@ -186,29 +167,20 @@ public final class RdbLoader {
   }
 
   /**
-   * Loaded entries waiting to be inserted in slot order. The reader only parses and keeps the keys
-   * and values; what the insert needs of a key (its slot, its table hash, the memory it adds) is
-   * computed at the flush, over the entries in the order they were allocated (so memory is read
-   * front to back), by {@code threads} threads each taking a share of the entries. The insert
-   * then visits the entries in slot order, each thread a range of slots, whose tables no other
-   * thread touches.
+   * Loaded entries waiting to be inserted in slot order. What the insert needs of a key (its slot,
+   * its table hash, the memory it adds) is computed as it is read, while its bytes are in the cache:
+   * the insert then visits the entries in slot order without reading them again.
    */
   private static final class Batch {
     private static final int ENTRIES_MAX = 1 << 21;
-    /** Fewer entries than this are done on the calling thread alone: a thread start costs more. */
-    private static final int PARALLEL_MIN = 1 << 14;
-    private final int threads;
     private byte[][] keys = new byte[1024][];
     private Object[] values = new Object[1024];
     /** Expiry times, allocated with the first key that has one. */
     private long[] expires;
     private int[] slots = new int[1024];
     private int[] hashes = new int[1024];
+    private long bytes;
     private int count;
-
-    Batch(int threads) {
-      this.threads = threads;
-    }
 
     /** Makes room for the number of keys a RESIZEDB announces, so the arrays grow once. */
     void expect(long keys) {
@@ -240,24 +212,10 @@ public final class RdbLoader {
         }
         expires[count] = expireAt;
       }
+      slots[count] = KeySlot.of(key);
+      hashes[count] = SlotTable.hash(key);
+      bytes += BulkInsert.entryBytes(key, value);
       count++;
-    }
-
-    /**
-     * Slot, hash and entry bytes of the entries {@code [from, to)}, and their count per slot into
-     * {@code perSlot}; returns the sum of their entry bytes.
-     */
-    private long describe(int from, int to, int[] perSlot) {
-      long bytes = 0;
-      for (int i = from; i < to; i++) {
-        byte[] key = keys[i];
-        int slot = KeySlot.of(key);
-        slots[i] = slot;
-        hashes[i] = SlotTable.hash(key);
-        perSlot[slot]++;
-        bytes += BulkInsert.entryBytes(key, values[i]);
-      }
-      return bytes;
     }
 
     /** The entries {@code order[from..to)}, all of one slot; a method of its own so the JIT compiles it early. */
@@ -271,117 +229,43 @@ public final class RdbLoader {
       }
     }
 
-    /** Inserts the slots {@code [fromSlot, toSlot)} through one bulk insert; returns it unfinished. */
-    private BulkInsert insertSlots(Database db, int[] starts, int[] order, int fromSlot, int toSlot) {
-      BulkInsert insert = db.bulkInsert();
-      for (int s = fromSlot; s < toSlot; s++) {
-        int from = starts[s];
-        int to = starts[s + 1];
-        if (from != to) {
-          insertSlot(insert, s, order, from, to);
-        }
-      }
-      return insert;
-    }
-
     boolean full() {
       return count == ENTRIES_MAX;
     }
 
-    void flush(Database db) throws IOException {
+    void flush(Database db) {
       if (count == 0) {
         return;
       }
-      // Threads only into a database that is empty: then every slot table is fresh and touched by
-      // one thread alone, whereas a key already present goes through Database.set.
-      int workers = count >= PARALLEL_MIN && db.size() == 0 ? threads : 1;
-      int n = count;
-      // Entry counts per slot, one array per worker, merged below.
-      int[][] perSlot = new int[workers][KeySlot.SLOT_COUNT];
-      long[] bytes = new long[workers];
-      parallel(workers, w -> bytes[w] = describe(share(n, workers, w), share(n, workers, w + 1), perSlot[w]));
       int[] starts = new int[KeySlot.SLOT_COUNT + 1];
-      for (int s = 0; s < KeySlot.SLOT_COUNT; s++) {
-        int inSlot = 0;
-        for (int w = 0; w < workers; w++) {
-          inSlot += perSlot[w][s];
-        }
-        starts[s + 1] = starts[s] + inSlot;
+      for (int i = 0; i < count; i++) {
+        starts[slots[i] + 1]++;
       }
-      // Within a slot the entries keep their file order, so of a key loaded twice the later wins.
-      int[] order = new int[n];
+      for (int s = 0; s < KeySlot.SLOT_COUNT; s++) {
+        starts[s + 1] += starts[s];
+      }
+      int[] order = new int[count];
       int[] next = Arrays.copyOf(starts, KeySlot.SLOT_COUNT);
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < count; i++) {
         order[next[slots[i]]++] = i;
       }
-      // Slot ranges of about equal entry counts, one per worker.
-      int[] bounds = new int[workers + 1];
-      bounds[workers] = KeySlot.SLOT_COUNT;
-      for (int w = 1, s = 0; w < workers; w++) {
-        long wanted = (long) n * w / workers;
-        while (s < KeySlot.SLOT_COUNT && starts[s] < wanted) {
-          s++;
+      BulkInsert insert = db.bulkInsert();
+      for (int s = 0; s < KeySlot.SLOT_COUNT; s++) {
+        int from = starts[s];
+        int to = starts[s + 1];
+        if (from == to) {
+          continue;
         }
-        bounds[w] = s;
+        insertSlot(insert, s, order, from, to);
       }
-      BulkInsert[] inserts = new BulkInsert[workers];
-      parallel(workers, w -> inserts[w] = insertSlots(db, starts, order, bounds[w], bounds[w + 1]));
-      long total = 0;
-      for (long b : bytes) {
-        total += b;
-      }
-      inserts[0].finish(total);
-      for (int w = 1; w < workers; w++) {
-        inserts[w].finish(0);
-      }
+      insert.finish(bytes);
       Arrays.fill(keys, 0, count, null);
       Arrays.fill(values, 0, count, null);
       if (expires != null) {
         Arrays.fill(expires, 0, count, 0);
       }
+      bytes = 0;
       count = 0;
-    }
-
-    /** Start of worker {@code w}'s share of {@code n} entries. */
-    private static int share(int n, int workers, int w) {
-      return (int) ((long) n * w / workers);
-    }
-
-    /** Runs {@code task} for workers 1.. on threads of their own and for worker 0 on this one. */
-    private static void parallel(int workers, java.util.function.IntConsumer task) throws IOException {
-      Thread[] helpers = new Thread[workers - 1];
-      Throwable[] failures = new Throwable[workers];
-      for (int w = 1; w < workers; w++) {
-        int worker = w;
-        helpers[w - 1] = new Thread(() -> {
-          try {
-            task.accept(worker);
-          } catch (Throwable t) {
-            failures[worker] = t;
-          }
-        }, "shoal-rdb-load-" + w);
-        helpers[w - 1].start();
-      }
-      try {
-        task.accept(0);
-      } finally {
-        for (Thread helper : helpers) {
-          try {
-            helper.join();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while loading", e);
-          }
-        }
-      }
-      for (Throwable failure : failures) {
-        if (failure instanceof RuntimeException) {
-          throw (RuntimeException) failure;
-        }
-        if (failure instanceof Error) {
-          throw (Error) failure;
-        }
-      }
     }
   }
 }
