@@ -172,8 +172,8 @@ public final class ServerCommand implements Callable<Integer> {
     }
     // Netty's buffer allocators report chunk and buffer events to JDK Flight Recorder when it is
     // available; loading the first event class makes the JVM instrument it through JFR's class-file
-    // code (dozens of annotation proxies and compilations, ~40-50 ms of CPU), on the I/O thread's
-    // first allocation, which at start-up competes with the RDB load for the two cores.
+    // code (dozens of annotation proxies and compilations, ~100 ms of CPU), at Netty's
+    // first buffer allocation, which at start-up competes with the RDB load for the two cores.
     // -Dio.netty.jfr.enabled=true brings the events back.
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
