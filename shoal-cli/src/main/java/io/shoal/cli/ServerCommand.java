@@ -170,6 +170,14 @@ public final class ServerCommand implements Callable<Integer> {
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       System.setProperty("io.netty.leakDetection.level", "disabled");
     }
+    // Netty's buffer allocators report chunk and buffer events to JDK Flight Recorder when it is
+    // available; loading the first event class makes the JVM instrument it through JFR's class-file
+    // code (dozens of annotation proxies and compilations, ~100 ms of CPU), at Netty's
+    // first buffer allocation, which at start-up competes with the RDB load for the two cores.
+    // -Dio.netty.jfr.enabled=true brings the events back.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
   }
 
   /**
