@@ -51,7 +51,9 @@ public final class SpinningSelectStrategy implements SelectStrategy {
         blockedAt = 0;
         return ready;
       }
-      Thread.onSpinWait();
+      // sched_yield, not a pause: on a host where other processes want the core (the clients
+      // among them), they run first instead of waiting for this thread's time slice to end.
+      Thread.yield();
       now = nanoClock.getAsLong();
     } while (now - deadline < 0);
     blockedAt = now;
