@@ -13,4 +13,12 @@ class AutoIoThreadsTest {
     assertThat(ShoalServer.autoIoThreads(4)).isEqualTo(4);
     assertThat(ShoalServer.autoIoThreads(16)).isEqualTo(16);
   }
+
+  /** io-spin-micros -1: no polling on one core, where the clients cannot run meanwhile. */
+  @Test
+  void spinTwentyMicrosecondsExceptOnOneCore() {
+    assertThat(ShoalServer.autoIoSpinMicros(1)).isZero();
+    assertThat(ShoalServer.autoIoSpinMicros(2)).isEqualTo(20);
+    assertThat(ShoalServer.autoIoSpinMicros(16)).isEqualTo(20);
+  }
 }

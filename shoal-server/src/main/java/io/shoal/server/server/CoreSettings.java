@@ -27,6 +27,7 @@ public final class CoreSettings {
   public final Setting timeout;
   public final Setting notifyKeyspaceEvents;
   public final Setting ioThreads;
+  public final Setting ioSpinMicros;
   public final Setting clusterEnabled;
 
   public CoreSettings(Settings settings) {
@@ -52,5 +53,6 @@ public final class CoreSettings {
         }, List.of());
     clusterEnabled = settings.define("cluster-enabled", Kind.BOOLEAN, "no", false, List.of(), 0, 0, null, List.of());
     ioThreads = settings.define("io-threads", Kind.INTEGER, "0", false, List.of(), 0, 128, null, List.of());
+    ioSpinMicros = settings.define("io-spin-micros", Kind.INTEGER, "-1", false, List.of(), -1, 1000, null, List.of());
   }
 }
