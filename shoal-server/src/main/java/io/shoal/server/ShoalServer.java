@@ -82,6 +82,9 @@ public final class ShoalServer implements AutoCloseable {
   private EventLoopGroup workerGroup;
   private Channel serverChannel;
   private volatile int boundPort;
+  /** Whether io-spin-micros is -1 (auto), so that hostSharedBy may switch the polling off. */
+  private boolean autoIoSpin;
+  private volatile boolean ioSpinAllowed = true;
 
   public ShoalServer(Settings settings) {
     this(settings, System::currentTimeMillis);
@@ -144,6 +147,26 @@ public final class ShoalServer implements AutoCloseable {
     return cores <= 1 ? 0 : 20;
   }
 
+  /**
+   * The number of Shoal nodes running on this host, this one included (cluster mode counts the
+   * members that share its address). With io-spin-micros left at -1, the I/O threads poll only
+   * while the host has more cores than nodes: three nodes of a local cluster on two cores polled
+   * each other's CPU away (bench/cluster-vs-redis.sh -P 1: SET 0.84 and GET 0.94 of Redis with
+   * polling, 1.09 and 1.00 without, docs/performance.md).
+   */
+  public void hostSharedBy(int nodes) {
+    ioSpinAllowed = !autoIoSpin || autoIoSpinAllowed(Runtime.getRuntime().availableProcessors(), nodes);
+  }
+
+  /** Whether the I/O threads may poll before they block (see hostSharedBy). */
+  public boolean ioSpinAllowed() {
+    return ioSpinAllowed;
+  }
+
+  static boolean autoIoSpinAllowed(int cores, int nodesOnHost) {
+    return cores > Math.max(1, nodesOnHost);
+  }
+
   public ShoalServer start() throws InterruptedException {
     for (ServerModule module : modules) {
       module.beforeBind(this);
@@ -153,9 +176,11 @@ public final class ShoalServer implements AutoCloseable {
     int ioThreads = core.ioThreads.asInt() > 0 ? core.ioThreads.asInt() : autoIoThreads(Runtime.getRuntime().availableProcessors());
     // Polled before blocking only with the epoll transport (SpinningSelectStrategy).
     int cores = Runtime.getRuntime().availableProcessors();
-    long spinNanos = (core.ioSpinMicros.asInt() >= 0 ? core.ioSpinMicros.asInt() : autoIoSpinMicros(cores)) * 1000L;
+    autoIoSpin = core.ioSpinMicros.asInt() < 0;
+    long spinNanos = (autoIoSpin ? autoIoSpinMicros(cores) : core.ioSpinMicros.asInt()) * 1000L;
     workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, epoll
-        ? spinNanos > 0 ? EpollIoHandler.newFactory(0, () -> new SpinningSelectStrategy(spinNanos)) : EpollIoHandler.newFactory()
+        ? spinNanos > 0 ? EpollIoHandler.newFactory(0, () -> new SpinningSelectStrategy(spinNanos, () -> ioSpinAllowed))
+            : EpollIoHandler.newFactory()
         : NioIoHandler.newFactory());
     Class<? extends ServerSocketChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     ServerBootstrap bootstrap = new ServerBootstrap()

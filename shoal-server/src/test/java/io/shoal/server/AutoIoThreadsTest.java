@@ -21,4 +21,13 @@ class AutoIoThreadsTest {
     assertThat(ShoalServer.autoIoSpinMicros(2)).isEqualTo(20);
     assertThat(ShoalServer.autoIoSpinMicros(16)).isEqualTo(20);
   }
+
+  /** Polling needs a core beside every node of the host (a local cluster of three on two: none). */
+  @Test
+  void pollOnlyWithMoreCoresThanNodesOnTheHost() {
+    assertThat(ShoalServer.autoIoSpinAllowed(2, 1)).isTrue();
+    assertThat(ShoalServer.autoIoSpinAllowed(2, 2)).isFalse();
+    assertThat(ShoalServer.autoIoSpinAllowed(2, 3)).isFalse();
+    assertThat(ShoalServer.autoIoSpinAllowed(8, 3)).isTrue();
+  }
 }

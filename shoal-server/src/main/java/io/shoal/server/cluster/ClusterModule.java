@@ -365,6 +365,7 @@ public final class ClusterModule implements ServerModule {
     }
     state.myOffset(server.replication().offset());
     publishRole(current, table);
+    server.hostSharedBy(nodesOnThisHost(table));
     for (Member other : table.members()) {
       if (other.id().equals(table.self())) {
         continue;
@@ -389,6 +390,18 @@ public final class ClusterModule implements ServerModule {
     if (state.rejoining() && caughtUp(table)) {
       state.rejoining(false);
     }
+  }
+
+  /** Members up on this node's own address, itself included: they share its cores. */
+  private int nodesOnThisHost(MemberTable table) {
+    int nodes = 1;
+    for (Member other : table.members()) {
+      if (!other.id().equals(table.self()) && other.status() == MemberStatus.UP
+          && !table.isFailed(other.id()) && other.address().host().equals(host)) {
+        nodes++;
+      }
+    }
+    return nodes;
   }
 
   private void rejoin() {

@@ -2,6 +2,7 @@ package io.shoal.server.server;
 
 import io.netty.channel.SelectStrategy;
 import io.netty.util.IntSupplier;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,22 +23,32 @@ public final class SpinningSelectStrategy implements SelectStrategy {
 
   private final long spinNanos;
   private final LongSupplier nanoClock;
+  /** False while the host has no core to spare for polling (see ShoalServer.hostSharedBy). */
+  private final BooleanSupplier allowed;
   /** When the loop last chose to block, or 0 after it found work by polling. */
   private long blockedAt;
 
-  public SpinningSelectStrategy(long spinNanos) {
-    this(spinNanos, System::nanoTime);
+  public SpinningSelectStrategy(long spinNanos, BooleanSupplier allowed) {
+    this(spinNanos, System::nanoTime, allowed);
   }
 
   SpinningSelectStrategy(long spinNanos, LongSupplier nanoClock) {
+    this(spinNanos, nanoClock, () -> true);
+  }
+
+  SpinningSelectStrategy(long spinNanos, LongSupplier nanoClock, BooleanSupplier allowed) {
     this.spinNanos = spinNanos;
     this.nanoClock = nanoClock;
+    this.allowed = allowed;
   }
 
   @Override
   public int calculateStrategy(IntSupplier selectSupplier, boolean hasTasks) throws Exception {
     if (hasTasks) {
       return selectSupplier.get();
+    }
+    if (!allowed.getAsBoolean()) {
+      return SELECT;
     }
     long now = nanoClock.getAsLong();
     if (blockedAt != 0 && now - blockedAt > DENSE_FACTOR * spinNanos) {

@@ -172,6 +172,14 @@ class ClusterModeTest {
     assertThat(epochs).hasSize(3);
   }
 
+  /** Three nodes on 127.0.0.1 share this host's cores: they poll only with a core beside each. */
+  @Test
+  @Order(1)
+  void nodesSharingTheHostPollOnlyWithACoreEach() throws InterruptedException {
+    boolean expected = Runtime.getRuntime().availableProcessors() > 3;
+    awaitTrue("io polling " + expected + " on every node", () -> allNodes(n -> n.server().ioSpinAllowed() == expected));
+  }
+
   private List<String> slotMapLines() {
     try (Jedis jedis = nodes.get(1).jedis()) {
       return List.of(jedis.clusterNodes().split("\n"));

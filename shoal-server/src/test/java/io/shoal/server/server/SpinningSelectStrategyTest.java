@@ -54,4 +54,15 @@ class SpinningSelectStrategyTest {
     assertThat(strategy.calculateStrategy(this::emptyPoll, false)).isEqualTo(SelectStrategy.SELECT);
     assertThat(polls.get()).isEqualTo(20);
   }
+
+  @Test
+  void aHostWithoutASpareCoreBlocksAtOnceUntilOneIsFree() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean allowed = new java.util.concurrent.atomic.AtomicBoolean(false);
+    SpinningSelectStrategy strategy = new SpinningSelectStrategy(20_000, () -> now, allowed::get);
+    assertThat(strategy.calculateStrategy(this::emptyPoll, false)).isEqualTo(SelectStrategy.SELECT);
+    assertThat(polls.get()).isZero();
+    allowed.set(true);
+    assertThat(strategy.calculateStrategy(this::emptyPoll, false)).isEqualTo(SelectStrategy.SELECT);
+    assertThat(polls.get()).isEqualTo(20);
+  }
 }
