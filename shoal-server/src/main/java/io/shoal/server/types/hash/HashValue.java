@@ -1,10 +1,10 @@
 package io.shoal.server.types.hash;
 
 import io.shoal.server.keyspace.CollectionValue;
-import io.shoal.server.keyspace.MemberPrefetch;
 import io.shoal.server.keyspace.MemorySize;
 import io.shoal.server.keyspace.ValueType;
 import io.shoal.server.types.BytesTable;
+import io.shoal.server.types.TableMemberPrefetch;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.BiConsumer;
@@ -22,7 +22,7 @@ import java.util.function.BiConsumer;
  * {@link #forEach(BiConsumer)} in storage order; for loaders: {@link #HashValue()} and
  * {@link #put(byte[], byte[], HashLimits)}. The hash owns the arrays it is given.
  */
-public final class HashValue extends CollectionValue implements MemberPrefetch {
+public final class HashValue extends CollectionValue implements TableMemberPrefetch {
   private static final long BASE_BYTES = 40;
 
   private byte[][] pairs = new byte[8][];
@@ -183,29 +183,9 @@ public final class HashValue extends CollectionValue implements MemberPrefetch {
     return new byte[][] {pairs[2 * index], pairs[2 * index + 1]};
   }
 
-  // MemberPrefetch, called without the slot's lock: only the "hashtable" encoding is worth
-  // walking ahead (a small encoding is one or two lines the key's lookup has already loaded), and
-  // the table reference is read once, so a conversion meanwhile only makes the hint useless.
-
   @Override
-  public int prefetchHash(byte[] field) {
-    return BytesTable.prefetchHash(field);
-  }
-
-  @Override
-  public Object prefetchBucket(int hash) {
-    BytesTable current = table;
-    return current == null ? null : current.prefetchBucket(hash);
-  }
-
-  @Override
-  public Object prefetchNode(Object head, int hash) {
-    return BytesTable.prefetchNode(head, hash);
-  }
-
-  @Override
-  public int prefetchEntry(Object node) {
-    return BytesTable.prefetchEntry(node);
+  public BytesTable prefetchTable() {
+    return table;
   }
 
   @Override

@@ -1,11 +1,11 @@
 package io.shoal.server.types.set;
 
 import io.shoal.server.keyspace.CollectionValue;
-import io.shoal.server.keyspace.MemberPrefetch;
 import io.shoal.server.keyspace.MemorySize;
 import io.shoal.server.keyspace.ValueType;
 import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.types.BytesTable;
+import io.shoal.server.types.TableMemberPrefetch;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -27,7 +27,7 @@ import java.util.function.LongConsumer;
  * {@link #SetValue()} (an empty intset) and {@link #add(byte[], SetLimits)}. The set owns the
  * arrays it is given.
  */
-public final class SetValue extends CollectionValue implements MemberPrefetch {
+public final class SetValue extends CollectionValue implements TableMemberPrefetch {
   private static final long BASE_BYTES = 40;
   private static final byte INTSET = 0;
   private static final byte LISTPACK = 1;
@@ -351,29 +351,9 @@ public final class SetValue extends CollectionValue implements MemberPrefetch {
     }
   }
 
-  // MemberPrefetch, called without the slot's lock: only the "hashtable" encoding is worth
-  // walking ahead (a small encoding is one or two lines the key's lookup has already loaded), and
-  // the table reference is read once, so a conversion meanwhile only makes the hint useless.
-
   @Override
-  public int prefetchHash(byte[] member) {
-    return BytesTable.prefetchHash(member);
-  }
-
-  @Override
-  public Object prefetchBucket(int hash) {
-    BytesTable current = table;
-    return current == null ? null : current.prefetchBucket(hash);
-  }
-
-  @Override
-  public Object prefetchNode(Object head, int hash) {
-    return BytesTable.prefetchNode(head, hash);
-  }
-
-  @Override
-  public int prefetchEntry(Object node) {
-    return BytesTable.prefetchEntry(node);
+  public BytesTable prefetchTable() {
+    return table;
   }
 
   @Override
