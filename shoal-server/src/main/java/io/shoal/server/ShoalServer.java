@@ -82,8 +82,6 @@ public final class ShoalServer implements AutoCloseable {
   private EventLoopGroup workerGroup;
   private Channel serverChannel;
   private volatile int boundPort;
-  /** Whether io-spin-micros is -1 (auto), so that hostSharedBy may switch the polling off. */
-  private boolean autoIoSpin;
   private volatile boolean ioSpinAllowed = true;
 
   public ShoalServer(Settings settings) {
@@ -155,7 +153,9 @@ public final class ShoalServer implements AutoCloseable {
    * polling, 1.09 and 1.00 without, docs/performance.md).
    */
   public void hostSharedBy(int nodes) {
-    ioSpinAllowed = !autoIoSpin || autoIoSpinAllowed(Runtime.getRuntime().availableProcessors(), nodes);
+    // io-spin-micros is immutable: an explicit value always holds.
+    boolean auto = core.ioSpinMicros.asInt() < 0;
+    ioSpinAllowed = !auto || autoIoSpinAllowed(Runtime.getRuntime().availableProcessors(), nodes);
   }
 
   /** Whether the I/O threads may poll before they block (see hostSharedBy). */
@@ -176,8 +176,7 @@ public final class ShoalServer implements AutoCloseable {
     int ioThreads = core.ioThreads.asInt() > 0 ? core.ioThreads.asInt() : autoIoThreads(Runtime.getRuntime().availableProcessors());
     // Polled before blocking only with the epoll transport (SpinningSelectStrategy).
     int cores = Runtime.getRuntime().availableProcessors();
-    autoIoSpin = core.ioSpinMicros.asInt() < 0;
-    long spinNanos = (autoIoSpin ? autoIoSpinMicros(cores) : core.ioSpinMicros.asInt()) * 1000L;
+    long spinNanos = (core.ioSpinMicros.asInt() < 0 ? autoIoSpinMicros(cores) : core.ioSpinMicros.asInt()) * 1000L;
     workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, epoll
         ? spinNanos > 0 ? EpollIoHandler.newFactory(0, () -> new SpinningSelectStrategy(spinNanos, () -> ioSpinAllowed))
             : EpollIoHandler.newFactory()
