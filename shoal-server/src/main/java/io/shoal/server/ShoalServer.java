@@ -173,9 +173,9 @@ public final class ShoalServer implements AutoCloseable {
     }
     boolean epoll = Epoll.isAvailable();
     bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    int ioThreads = core.ioThreads.asInt() > 0 ? core.ioThreads.asInt() : autoIoThreads(Runtime.getRuntime().availableProcessors());
-    // Polled before blocking only with the epoll transport (SpinningSelectStrategy).
     int cores = Runtime.getRuntime().availableProcessors();
+    int ioThreads = core.ioThreads.asInt() > 0 ? core.ioThreads.asInt() : autoIoThreads(cores);
+    // Polled before blocking only with the epoll transport (SpinningSelectStrategy).
     long spinNanos = (core.ioSpinMicros.asInt() < 0 ? autoIoSpinMicros(cores) : core.ioSpinMicros.asInt()) * 1000L;
     workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, epoll
         ? spinNanos > 0 ? EpollIoHandler.newFactory(0, () -> new SpinningSelectStrategy(spinNanos, () -> ioSpinAllowed))

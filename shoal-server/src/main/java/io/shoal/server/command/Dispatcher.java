@@ -100,8 +100,7 @@ public final class Dispatcher {
     if (spec == null || spec.hasSubcommands() || spec.movableKeys()) {
       return null;
     }
-    int first = spec.firstKey();
-    return first > 0 && first < args.length ? args[first] : null;
+    return argAt(args, spec.firstKey());
   }
 
   /**
@@ -112,8 +111,12 @@ public final class Dispatcher {
     if (spec == null) {
       return null;
     }
-    int member = spec.memberArg();
-    return member > 0 && member < args.length ? args[member] : null;
+    return argAt(args, spec.memberArg());
+  }
+
+  /** The argument at {@code position}, or null when the position is 0 (none) or past the request. */
+  private static byte[] argAt(byte[][] args, int position) {
+    return position > 0 && position < args.length ? args[position] : null;
   }
 
   /**

@@ -99,11 +99,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       input.release();
       input = null;
     }
-    if (output != null) {
-      output.release();
-      output = null;
-      reply.redirect(null);
-    }
+    releaseOutput();
   }
 
   @Override
@@ -373,10 +369,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (writeDirect()) {
         return;
       }
-      ByteBuf toSend = output;
-      output = null;
-      reply.redirect(null);
-      channelContext.writeAndFlush(toSend, channelContext.voidPromise());
+      channelContext.writeAndFlush(detachOutput(), channelContext.voidPromise());
     }
   }
 
@@ -411,9 +404,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (output.capacity() <= KEPT_OUTPUT_BYTES) {
       output.clear();
     } else {
-      output.release();
-      output = null;
-      reply.redirect(null);
+      releaseOutput();
     }
     return true;
   }
@@ -437,19 +428,28 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void flushAndClose() {
-    ByteBuf toSend = output == null ? channelContext.alloc().buffer(0) : output;
+    ByteBuf held = detachOutput();
+    ByteBuf toSend = held == null ? channelContext.alloc().buffer(0) : held;
+    channelContext.writeAndFlush(toSend).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Takes the output buffer (null if none) from this handler and the reply, which then has none. */
+  private ByteBuf detachOutput() {
+    ByteBuf taken = output;
     output = null;
     reply.redirect(null);
-    channelContext.writeAndFlush(toSend).addListener(ChannelFutureListener.CLOSE);
+    return taken;
+  }
+
+  private void releaseOutput() {
+    if (output != null) {
+      detachOutput().release();
+    }
   }
 
   private void closeNow() {
     client.closing(true);
-    if (output != null) {
-      output.release();
-      output = null;
-      reply.redirect(null);
-    }
+    releaseOutput();
     channelContext.close();
   }
 

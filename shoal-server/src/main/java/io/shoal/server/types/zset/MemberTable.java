@@ -108,28 +108,6 @@ final class MemberTable {
     return null;
   }
 
-  /** Takes out a node that is in the table. */
-  void remove(Node node) {
-    int index = node.hash & (buckets.length - 1);
-    Node previous = null;
-    for (Node entry = buckets[index]; entry != null; previous = entry, entry = entry.chain) {
-      if (entry == node) {
-        if (previous == null) {
-          buckets[index] = entry.chain;
-        } else {
-          previous.chain = entry.chain;
-        }
-        entry.chain = null;
-        size--;
-        if (buckets.length > MIN_BUCKETS && size < buckets.length / 8) {
-          resize(buckets.length / 2);
-        }
-        return;
-      }
-    }
-    throw new IllegalStateException("node not in its member table");
-  }
-
   private void resize(int capacity) {
     Node[] next = new Node[capacity];
     for (Node head : buckets) {

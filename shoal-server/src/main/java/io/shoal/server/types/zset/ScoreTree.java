@@ -179,10 +179,7 @@ public final class ScoreTree {
     int at = leafSearch(leaf, score, member);
     length++;
     if (leaf.size < LEAF_CAPACITY) {
-      insertInLeaf(leaf, at, score, member, hash);
-      if (at == 0) {
-        newMinimum(height - 1, score, member);
-      }
+      insertInPathLeaf(leaf, at, score, member, hash);
       return;
     }
     // A full leaf: split it in half, or at the insertion point when adding at either end of the
@@ -204,14 +201,19 @@ public final class ScoreTree {
     }
     leaf.next = right;
     if (at < split || split == 0) {
-      insertInLeaf(leaf, at, score, member, hash);
-      if (at == 0) {
-        newMinimum(height - 1, score, member);
-      }
+      insertInPathLeaf(leaf, at, score, member, hash);
     } else {
       insertInLeaf(right, at - split, score, member, hash);
     }
     addChild(height - 1, leaf, leaf.size, right, right.size, right.scores[0], right.members[0]);
+  }
+
+  /** Inserts into the path's leaf, whose smallest key is its parents' too when {@code at} is 0. */
+  private void insertInPathLeaf(Leaf leaf, int at, double score, byte[] member, int hash) {
+    insertInLeaf(leaf, at, score, member, hash);
+    if (at == 0) {
+      newMinimum(height - 1, score, member);
+    }
   }
 
   private static void insertInLeaf(Leaf leaf, int at, double score, byte[] member, int hash) {

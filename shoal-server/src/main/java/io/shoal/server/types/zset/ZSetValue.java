@@ -133,16 +133,13 @@ public final class ZSetValue extends CollectionValue {
       if ((flags & FLAG_XX) != 0) {
         return NOP;
       }
-      list.insert(score, member, hash);
-      map.add(new MemberTable.Node(member, score, hash));
-      memoryBytes += MemorySize.ofBytes(member) + TREE_ENTRY_BYTES;
+      addToTree(member, score, hash);
       newScore[0] = score;
       return ADDED;
     }
     int outcome = updateOutcome(node.score, score, flags, newScore);
     if (outcome == UPDATED) {
-      list.updateScore(node.score, node.member, newScore[0]);
-      node.score = newScore[0];
+      moveInTree(node, newScore[0]);
     }
     return outcome;
   }
@@ -179,10 +176,7 @@ public final class ZSetValue extends CollectionValue {
       convertToSkipList();
     }
     if (list != null) {
-      int hash = map.hash(member);
-      list.insert(score, member, hash);
-      map.add(new MemberTable.Node(member, score, hash));
-      memoryBytes += MemorySize.ofBytes(member) + TREE_ENTRY_BYTES;
+      addToTree(member, score, map.hash(member));
       return;
     }
     // A listpack stores scores as text, and Redis writes -0 there as integer 0.
@@ -203,9 +197,7 @@ public final class ZSetValue extends CollectionValue {
   /** Changes the score of a member that is in the set with score {@code current}. */
   public void update(byte[] member, double current, double score) {
     if (list != null) {
-      MemberTable.Node node = map.find(member);
-      list.updateScore(node.score, node.member, score);
-      node.score = score;
+      moveInTree(map.find(member), score);
       return;
     }
     byte[] stored = members[indexOf(member)];
@@ -221,7 +213,7 @@ public final class ZSetValue extends CollectionValue {
         return false;
       }
       list.delete(node.score, node.member);
-      memoryBytes -= MemorySize.ofBytes(member) + TREE_ENTRY_BYTES;
+      memoryBytes -= treeEntryBytes(member);
       return true;
     }
     int index = indexOf(member);
@@ -303,7 +295,7 @@ public final class ZSetValue extends CollectionValue {
     if (list != null) {
       list.deleteRange(start, end, (member, score, hash) -> {
         map.remove(member, hash);
-        memoryBytes -= MemorySize.ofBytes(member) + TREE_ENTRY_BYTES;
+        memoryBytes -= treeEntryBytes(member);
         removed.visit(member, score);
       });
       return;
@@ -365,14 +357,28 @@ public final class ZSetValue extends CollectionValue {
     map = new MemberTable(System.identityHashCode(this) * 0xC2B2AE3D27D4EB4FL);
     memoryBytes = BASE_BYTES;
     for (int i = 0; i < size; i++) {
-      int hash = map.hash(members[i]);
-      list.insert(scores[i], members[i], hash);
-      map.add(new MemberTable.Node(members[i], scores[i], hash));
-      memoryBytes += MemorySize.ofBytes(members[i]) + TREE_ENTRY_BYTES;
+      addToTree(members[i], scores[i], map.hash(members[i]));
     }
     members = null;
     scores = null;
     size = 0;
+  }
+
+  /** Adds a member that is in neither the tree nor the member table; {@code hash} is the table's. */
+  private void addToTree(byte[] member, double score, int hash) {
+    list.insert(score, member, hash);
+    map.add(new MemberTable.Node(member, score, hash));
+    memoryBytes += treeEntryBytes(member);
+  }
+
+  /** Gives a member of the tree a new score, in the tree and in its table node. */
+  private void moveInTree(MemberTable.Node node, double score) {
+    list.updateScore(node.score, node.member, score);
+    node.score = score;
+  }
+
+  private static long treeEntryBytes(byte[] member) {
+    return MemorySize.ofBytes(member) + TREE_ENTRY_BYTES;
   }
 
   /** Checks the tree's invariants and that map and tree agree; for tests. */

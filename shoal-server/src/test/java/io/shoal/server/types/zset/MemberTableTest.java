@@ -26,12 +26,8 @@ class MemberTableTest {
   }
 
   static Double remove(MemberTable table, String member) {
-    MemberTable.Node node = table.find(bytes(member));
-    if (node == null) {
-      return null;
-    }
-    table.remove(node);
-    return node.score;
+    MemberTable.Node node = table.remove(bytes(member));
+    return node == null ? null : node.score;
   }
 
   static Double get(MemberTable table, String member) {
