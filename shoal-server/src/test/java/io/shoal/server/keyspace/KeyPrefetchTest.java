@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shoal.server.slot.KeySlot;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,55 +43,23 @@ class KeyPrefetchTest {
   void toleratesTablesResizedByAnotherThreadMeanwhile() throws Exception {
     Keyspace keyspace = new Keyspace(1, 16, System::currentTimeMillis);
     Database db = keyspace.db(0);
-    int slot = KeySlot.of(key(0));
-    AtomicBoolean done = new AtomicBoolean();
-    AtomicInteger cycles = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread writer = new Thread(() -> {
-      try {
-        while (!done.get()) {
-          // Grow the slot's table through several resizes, then empty it (shrinks, then null arrays).
-          for (int i = 0; i < 3000; i++) {
-            keyspace.locks().lockSlot(slot);
-            try {
-              db.set(key(i), new byte[] {(byte) i});
-            } finally {
-              keyspace.locks().unlockSlot(slot);
-            }
-          }
-          for (int i = 0; i < 3000; i++) {
-            keyspace.locks().lockSlot(slot);
-            try {
-              db.remove(key(i));
-            } finally {
-              keyspace.locks().unlockSlot(slot);
-            }
-          }
-          cycles.incrementAndGet();
-        }
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    });
-    writer.start();
+    PrefetchRace race = new PrefetchRace(keyspace, KeySlot.of(key(0)));
     KeyPrefetch prefetch = new KeyPrefetch();
-    long runs = 0;
-    try {
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while ((cycles.get() < 20 || runs < 100_000) && System.nanoTime() < deadline && failure.get() == null) {
-        for (int i = 0; i < KeyPrefetch.MAX_KEYS; i++) {
-          prefetch.add(key((int) ((runs * 31 + i * 47) % 3500)));
-        }
-        prefetch.run(db);
-        runs++;
+    race.run(() -> {
+      // Grow the slot's table through several resizes, then empty it (shrinks, then null arrays).
+      for (int i = 0; i < 3000; i++) {
+        int k = i;
+        race.locked(() -> db.set(key(k), new byte[] {(byte) k}));
       }
-    } finally {
-      done.set(true);
-      writer.join(10_000);
-    }
-    assertThat(failure.get()).isNull();
-    assertThat(writer.isAlive()).isFalse();
-    assertThat(cycles.get()).as("write cycles seen by the prefetch").isGreaterThanOrEqualTo(20);
-    assertThat(runs).isGreaterThanOrEqualTo(100_000);
+      for (int i = 0; i < 3000; i++) {
+        int k = i;
+        race.locked(() -> db.remove(key(k)));
+      }
+    }, runs -> {
+      for (int i = 0; i < KeyPrefetch.MAX_KEYS; i++) {
+        prefetch.add(key((int) ((runs * 31 + i * 47) % 3500)));
+      }
+      prefetch.run(db);
+    });
   }
 }

@@ -8,9 +8,6 @@ import io.shoal.server.types.hash.HashValue;
 import io.shoal.server.types.set.SetLimits;
 import io.shoal.server.types.set.SetValue;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -101,72 +98,38 @@ class MemberPrefetchTest {
     Database db = keyspace.db(0);
     byte[] hashKey = bytes("{t}h");
     byte[] setKey = bytes("{t}s");
-    int slot = io.shoal.server.slot.KeySlot.of(hashKey);
-    AtomicBoolean done = new AtomicBoolean();
-    AtomicInteger cycles = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread writer = new Thread(() -> {
-      try {
-        while (!done.get()) {
-          // New values each cycle (listpack, converted to hashtable on the way), grown through
-          // several resizes, then emptied through the shrinks, then removed.
-          keyspace.locks().lockSlot(slot);
-          try {
-            db.set(hashKey, new HashValue());
-            db.set(setKey, new SetValue());
-          } finally {
-            keyspace.locks().unlockSlot(slot);
-          }
-          for (int i = 0; i < 3000; i++) {
-            keyspace.locks().lockSlot(slot);
-            try {
-              db.get(hashKey, HashValue.class).put(member(i), new byte[] {(byte) i}, HashLimits.DEFAULT);
-              db.get(setKey, SetValue.class).add(member(i), SetLimits.DEFAULT);
-            } finally {
-              keyspace.locks().unlockSlot(slot);
-            }
-          }
-          for (int i = 0; i < 3000; i++) {
-            keyspace.locks().lockSlot(slot);
-            try {
-              db.get(hashKey, HashValue.class).remove(member(i));
-              db.get(setKey, SetValue.class).remove(member(i));
-            } finally {
-              keyspace.locks().unlockSlot(slot);
-            }
-          }
-          keyspace.locks().lockSlot(slot);
-          try {
-            db.remove(hashKey);
-            db.remove(setKey);
-          } finally {
-            keyspace.locks().unlockSlot(slot);
-          }
-          cycles.incrementAndGet();
-        }
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    });
-    writer.start();
+    PrefetchRace race = new PrefetchRace(keyspace, io.shoal.server.slot.KeySlot.of(hashKey));
     KeyPrefetch prefetch = new KeyPrefetch();
-    long runs = 0;
-    try {
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while ((cycles.get() < 20 || runs < 100_000) && System.nanoTime() < deadline && failure.get() == null) {
-        for (int i = 0; i < KeyPrefetch.MAX_KEYS; i++) {
-          prefetch.add(i % 2 == 0 ? hashKey : setKey, member((int) ((runs * 31 + i * 47) % 3500)));
-        }
-        prefetch.run(db);
-        runs++;
+    race.run(() -> {
+      // New values each cycle (listpack, converted to hashtable on the way), grown through
+      // several resizes, then emptied through the shrinks, then removed.
+      race.locked(() -> {
+        db.set(hashKey, new HashValue());
+        db.set(setKey, new SetValue());
+      });
+      for (int i = 0; i < 3000; i++) {
+        int k = i;
+        race.locked(() -> {
+          db.get(hashKey, HashValue.class).put(member(k), new byte[] {(byte) k}, HashLimits.DEFAULT);
+          db.get(setKey, SetValue.class).add(member(k), SetLimits.DEFAULT);
+        });
       }
-    } finally {
-      done.set(true);
-      writer.join(10_000);
-    }
-    assertThat(failure.get()).isNull();
-    assertThat(writer.isAlive()).isFalse();
-    assertThat(cycles.get()).as("write cycles seen by the prefetch").isGreaterThanOrEqualTo(20);
-    assertThat(runs).isGreaterThanOrEqualTo(100_000);
+      for (int i = 0; i < 3000; i++) {
+        int k = i;
+        race.locked(() -> {
+          db.get(hashKey, HashValue.class).remove(member(k));
+          db.get(setKey, SetValue.class).remove(member(k));
+        });
+      }
+      race.locked(() -> {
+        db.remove(hashKey);
+        db.remove(setKey);
+      });
+    }, runs -> {
+      for (int i = 0; i < KeyPrefetch.MAX_KEYS; i++) {
+        prefetch.add(i % 2 == 0 ? hashKey : setKey, member((int) ((runs * 31 + i * 47) % 3500)));
+      }
+      prefetch.run(db);
+    });
   }
 }
