@@ -116,32 +116,37 @@ public final class Database {
     }
   }
 
-  /** A new string computed from the current one (null when the key is absent). */
+  /**
+   * A new string computed from the current one (null when the key is absent) and a number the
+   * command gives (INCRBY's increment): passed as an argument rather than captured, so the update
+   * is one constant object and a request allocates none for it.
+   */
   @FunctionalInterface
   public interface StringUpdate {
-    byte[] apply(byte[] current);
+    byte[] apply(byte[] current, long argument);
   }
 
   /**
    * Reads a string and stores what {@code update} makes of it, keeping the key's TTL, with one
    * lookup (INCR and its kin): the same as {@link #getString(byte[], int)} then
-   * {@link #setKeepTtl(byte[], int, Object)}, whose second lookup found the entry the first had
-   * just found. WRONGTYPE if the key holds another type; an exception from {@code update} leaves
-   * the key as it was. Returns the stored string.
+   * {@link #setKeepTtl(byte[], int, Object)}, whose second lookup found the entry (or the free
+   * place) the first had just found. WRONGTYPE if the key holds another type; an exception from
+   * {@code update} leaves the key as it was. Returns the stored string.
    */
-  public byte[] updateString(byte[] key, int slot, StringUpdate update) {
+  public byte[] updateString(byte[] key, int slot, StringUpdate update, long argument) {
     SlotTable table = slots[slot];
     int index = liveIndex(table, key);
     if (index < 0) {
-      byte[] created = update.apply(null);
-      put(key, slot, created, true);
+      byte[] created = update.apply(null, argument);
+      // Absent (or just expired and removed): the key goes in without looking for it again.
+      insert(slotForWrite(slot), key, created, keyspace.eviction().touch(0));
       return created;
     }
     Object value = table.valueAt(index);
     if (!(value instanceof byte[])) {
       throw ShoalError.wrongType();
     }
-    byte[] next = update.apply((byte[]) value);
+    byte[] next = update.apply((byte[]) value, argument);
     keyspace.account(MemorySize.ofBytes(next) - MemorySize.ofBytes((byte[]) value));
     table.valueAt(index, next);
     // As the write after a read did: a write stores a fresh clock.
@@ -232,6 +237,11 @@ public final class Database {
       }
       return;
     }
+    insert(table, key, value, clock);
+  }
+
+  /** Adds a key the caller has found absent from {@code table}, with its memory. */
+  private void insert(SlotTable table, byte[] key, Object value, int clock) {
     // Request arguments are freshly allocated per request, so the table can own the key array.
     table.insert(key, value, clock);
     keyspace.account(MemorySize.ENTRY_OVERHEAD + MemorySize.ofBytes(key) + MemorySize.ofValue(value));

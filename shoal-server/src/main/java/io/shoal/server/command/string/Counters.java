@@ -25,19 +25,20 @@ final class Counters {
 
   static void incrBy(CommandContext c, long increment) {
     byte[] key = c.arg(1);
-    Database db = c.db();
-    int slot = c.slotOf(key);
     // One lookup for the read and the write; the reply is the stored text itself.
-    byte[] stored = db.updateString(key, slot, value -> {
-      long current = value == null ? 0 : NumberFormat.parseLong(value);
-      if ((increment < 0 && current < 0 && increment < Long.MIN_VALUE - current)
-          || (increment > 0 && current > 0 && increment > Long.MAX_VALUE - current)) {
-        throw ShoalError.err("increment or decrement would overflow");
-      }
-      return NumberFormat.toBytes(current + increment);
-    });
+    byte[] stored = c.db().updateString(key, c.slotOf(key), Counters::add, increment);
     c.notify('$', "incrby", key);
     c.reply().integer(stored);
+  }
+
+  /** The text of the stored number plus the increment (0 when absent): Redis's incrDecrCommand. */
+  private static byte[] add(byte[] value, long increment) {
+    long current = value == null ? 0 : NumberFormat.parseLong(value);
+    if ((increment < 0 && current < 0 && increment < Long.MIN_VALUE - current)
+        || (increment > 0 && current > 0 && increment > Long.MAX_VALUE - current)) {
+      throw ShoalError.err("increment or decrement would overflow");
+    }
+    return SharedIntegers.of(current + increment);
   }
 
   static void incrByFloat(CommandContext c) {
