@@ -38,6 +38,8 @@ public final class CommandContext {
   private long batchClock;
   // Reused by slotsOfKeys, so that a command of many keys allocates nothing for their slots.
   private int[] slotScratch = new int[16];
+  // Reused by prefetch for the keys' table hashes.
+  private int[] hashScratch = new int[16];
   // Written with what Database.prefetch returns, so that its loads are not optimised away.
   private int prefetched;
 
@@ -178,10 +180,18 @@ public final class CommandContext {
 
   /**
    * Brings into the cache what the command will touch of these keys ({@link Database#prefetch}):
-   * worth it for commands of several keys, whose memory misses then overlap.
+   * worth it for commands of several keys, whose memory misses then overlap. Returns the keys'
+   * table hashes, in key order, for writes that take them ({@link Database#set(byte[], int, int,
+   * Object)}); the array is reused by the next call.
    */
-  public void prefetch(Database db, int first, int step, int count, int[] slots) {
-    prefetched += db.prefetch(args, first, step, slots, count);
+  public int[] prefetch(Database db, int first, int step, int count, int[] slots) {
+    int[] hashes = hashScratch;
+    if (hashes.length < count) {
+      hashes = new int[Math.max(count, hashes.length * 2)];
+      hashScratch = hashes;
+    }
+    prefetched += db.prefetch(args, first, step, slots, hashes, count);
+    return hashes;
   }
 
   public ShoalServer server() {

@@ -135,11 +135,12 @@ public final class Database {
    */
   public byte[] updateString(byte[] key, int slot, StringUpdate update, long argument) {
     SlotTable table = slots[slot];
-    int index = liveIndex(table, key);
+    int hash = SlotTable.hash(key);
+    int index = liveIndex(table, key, hash);
     if (index < 0) {
       byte[] created = update.apply(null, argument);
       // Absent (or just expired and removed): the key goes in without looking for it again.
-      insert(slotForWrite(slot), key, created, keyspace.eviction().touch(0));
+      insert(slotForWrite(slot), key, hash, created, keyspace.eviction().touch(0));
       return created;
     }
     Object value = table.valueAt(index);
@@ -158,26 +159,29 @@ public final class Database {
    * Brings into the cache what a write or read of each of these keys will load, stage by stage
    * over all keys at once (slot tables, then the home places, then the keys and values), so the
    * memory misses of different keys overlap instead of following one another: a command of many
-   * keys (MSET) otherwise waits for about five misses per key in turn. Changes nothing; the
-   * returned value only keeps the loads from being optimised away.
+   * keys (MSET) otherwise waits for about five misses per key in turn. Fills {@code hashes} with
+   * the keys' {@link SlotTable#hash}es, for {@link #set(byte[], int, int, Object)}. Changes
+   * nothing else; the returned value only keeps the loads from being optimised away.
    */
-  public int prefetch(byte[][] args, int first, int step, int[] keySlots, int count) {
+  public int prefetch(byte[][] args, int first, int step, int[] keySlots, int[] hashes, int count) {
     SlotTable[] tables = slots;
     int sink = 0;
-    for (int j = 0; j < count; j++) {
-      SlotTable table = tables[keySlots[j]];
-      sink += table == null ? 0 : table.size();
-    }
     for (int j = 0, i = first; j < count; j++, i += step) {
       SlotTable table = tables[keySlots[j]];
+      sink += table == null ? 0 : table.size();
+      // Computed while the tables load; the caller's writes take them too (see SlotTable.find).
+      hashes[j] = SlotTable.hash(args[i]);
+    }
+    for (int j = 0; j < count; j++) {
+      SlotTable table = tables[keySlots[j]];
       if (table != null) {
-        sink += table.touchHome(SlotTable.hash(args[i]));
+        sink += table.touchHome(hashes[j]);
       }
     }
     for (int j = 0, i = first; j < count; j++, i += step) {
       SlotTable table = tables[keySlots[j]];
       if (table != null) {
-        sink += table.touchValue(args[i]);
+        sink += table.touchValue(args[i], hashes[j]);
       }
     }
     return sink;
@@ -208,6 +212,11 @@ public final class Database {
     put(key, slot, value, false);
   }
 
+  /** {@link #set(byte[], int, Object)} for a key whose {@link SlotTable#hash} is known too. */
+  public void set(byte[] key, int slot, int hash, Object value) {
+    put(key, slot, hash, value, false);
+  }
+
   /** Stores a value, keeping the TTL the key had (SET KEEPTTL, SETRANGE, APPEND...). */
   public void setKeepTtl(byte[] key, Object value) {
     put(key, KeySlot.of(key), value, true);
@@ -219,8 +228,13 @@ public final class Database {
   }
 
   private void put(byte[] key, int slot, Object value, boolean keepTtl) {
+    put(key, slot, SlotTable.hash(key), value, keepTtl);
+  }
+
+  private void put(byte[] key, int slot, int hash, Object value, boolean keepTtl) {
     SlotTable table = slotForWrite(slot);
-    int index = table.find(key);
+    // One hash for the lookup and, for a new key, the insert.
+    int index = table.find(key, hash);
     int clock = keyspace.eviction().touch(0);
     if (index >= 0) {
       Object previous = table.valueAt(index);
@@ -237,13 +251,13 @@ public final class Database {
       }
       return;
     }
-    insert(table, key, value, clock);
+    insert(table, key, hash, value, clock);
   }
 
   /** Adds a key the caller has found absent from {@code table}, with its memory. */
-  private void insert(SlotTable table, byte[] key, Object value, int clock) {
+  private void insert(SlotTable table, byte[] key, int hash, Object value, int clock) {
     // Request arguments are freshly allocated per request, so the table can own the key array.
-    table.insert(key, value, clock);
+    table.insert(key, hash, value, clock);
     keyspace.account(MemorySize.ENTRY_OVERHEAD + MemorySize.ofBytes(key) + MemorySize.ofValue(value));
     markAccounted(value);
   }
@@ -360,7 +374,18 @@ public final class Database {
     if (table == null) {
       return -1;
     }
-    int index = table.find(key);
+    return live(table, table.find(key));
+  }
+
+  /** {@link #liveIndex(SlotTable, byte[])} for a key whose {@link SlotTable#hash} is known. */
+  private int liveIndex(SlotTable table, byte[] key, int hash) {
+    if (table == null) {
+      return -1;
+    }
+    return live(table, table.find(key, hash));
+  }
+
+  private int live(SlotTable table, int index) {
     if (index < 0 || expireIfNeeded(table, index)) {
       return -1;
     }

@@ -64,12 +64,20 @@ public final class SlotTable {
 
   /** The index of the key, or -1. */
   public int find(byte[] key) {
+    return size == 0 ? -1 : find(key, hash(key));
+  }
+
+  /**
+   * {@link #find(byte[])} for a key whose {@link #hash} the caller has computed already (a write
+   * that may insert next, or MSET's keys after their prefetch): hashing a 20-byte key is a chain
+   * of about 20 dependent multiplies, which a write paid two or three times.
+   */
+  public int find(byte[] key, int hash) {
     if (size == 0) {
       return -1;
     }
     int[] clocks = access;
     int mask = clocks.length - 1;
-    int hash = hash(key);
     int tag = tag(hash);
     int index = hash & mask;
     while (true) {
@@ -98,8 +106,8 @@ public final class SlotTable {
   }
 
   /** Finds the key and loads the header of its value (see {@link Database#prefetch}). */
-  int touchValue(byte[] key) {
-    int index = find(key);
+  int touchValue(byte[] key, int hash) {
+    int index = find(key, hash);
     if (index < 0) {
       return 0;
     }
@@ -179,6 +187,11 @@ public final class SlotTable {
 
   /** Inserts a new key (the caller has checked it is absent) and returns its index. */
   public int insert(byte[] key, Object value, int clock) {
+    return insert(key, hash(key), value, clock);
+  }
+
+  /** {@link #insert(byte[], Object, int)} for a key whose {@link #hash} the caller has computed. */
+  public int insert(byte[] key, int hash, Object value, int clock) {
     if (entries == null) {
       allocate(MIN_CAPACITY);
     } else if ((size + 1) * 4 > capacity() * 3) {
@@ -187,7 +200,6 @@ public final class SlotTable {
     Object[] table = entries;
     int[] clocks = access;
     int mask = clocks.length - 1;
-    int hash = hash(key);
     int index = hash & mask;
     while (clocks[index] != 0) {
       index = (index + 1) & mask;

@@ -132,7 +132,7 @@ public final class StringCommands implements ServerModule {
     int keys = (c.argc() - 1) / 2;
     int[] slots = c.slotsOfKeys(1, 2, keys);
     // The keys' memory misses overlap in the prefetch instead of following one another.
-    c.prefetch(db, 1, 2, keys, slots);
+    int[] hashes = c.prefetch(db, 1, 2, keys, slots);
     if (onlyIfNoneExist) {
       for (int i = 1; i < c.argc(); i += 2) {
         if (db.exists(c.arg(i))) {
@@ -142,7 +142,7 @@ public final class StringCommands implements ServerModule {
       }
     }
     for (int j = 0, i = 1; j < keys; j++, i += 2) {
-      db.set(c.arg(i), slots[j], c.arg(i + 1));
+      db.set(c.arg(i), slots[j], hashes[j], c.arg(i + 1));
       c.notify('$', "set", c.arg(i));
     }
     if (onlyIfNoneExist) {
