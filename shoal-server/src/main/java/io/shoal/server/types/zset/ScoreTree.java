@@ -739,6 +739,30 @@ public final class ScoreTree {
     return (int) sum + (leaf.members[start] == null ? 0 : 1);
   }
 
+  /**
+   * The member-table hash of the entry {@code ordinal} places in from the low (or high) end,
+   * WITHOUT the lock, for the connection's prefetch of a batch of pops; the same rules as
+   * {@link #prefetchLeaf}. Looks at the end leaf and its neighbour only: a batch's pops are few.
+   */
+  int prefetchEndHash(boolean highEnd, int ordinal) {
+    Object node = root;
+    for (int depth = 0; depth < MAX_HEIGHT && node instanceof Inner inner; depth++) {
+      int size = Math.max(1, Math.min(inner.size, INNER_CAPACITY));
+      node = inner.children[highEnd ? size - 1 : 0];
+    }
+    for (int step = 0; step < 2 && node instanceof Leaf leaf; step++) {
+      int start = leaf.start;
+      int size = leaf.size;
+      if (ordinal < size) {
+        int index = highEnd ? start + size - 1 - ordinal : start + ordinal;
+        return index >= 0 && index < LEAF_CAPACITY ? leaf.hashes[index] : 0;
+      }
+      ordinal -= Math.max(0, size);
+      node = highEnd ? leaf.previous : leaf.next;
+    }
+    return 0;
+  }
+
   /** Told about each entry a range deletion removes. */
   @FunctionalInterface
   public interface Removal {

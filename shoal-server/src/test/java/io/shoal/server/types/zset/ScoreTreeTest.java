@@ -185,6 +185,36 @@ class ScoreTreeTest {
     }
   }
 
+  /** The prefetch of a batch of pops names the hashes of the entries the pops will take. */
+  @Test
+  void theEndHashesAreThoseOfTheEntriesPopsTake() {
+    ScoreTree tree = new ScoreTree();
+    Random random = new Random(3);
+    for (int i = 0; i < 5000; i++) {
+      byte[] member = bytes("e" + i);
+      tree.insert(random.nextInt(100_000), member, java.util.Arrays.hashCode(member));
+    }
+    for (int round = 0; round < 300; round++) {
+      boolean high = round % 3 == 0;
+      int batch = 1 + random.nextInt(20);
+      int[] expected = new int[batch];
+      for (int k = 0; k < batch; k++) {
+        expected[k] = tree.prefetchEndHash(high, k);
+      }
+      for (int k = 0; k < batch; k++) {
+        long rank = high ? tree.length() - 1 : 0;
+        int at = k;
+        tree.deleteRange(rank, rank, (member, score, hash) -> assertThat(hash).as("pop %d", at).isEqualTo(expected[at]));
+      }
+      for (int k = 0; k < batch / 2; k++) {
+        byte[] member = bytes("r" + round + "-" + k);
+        tree.insert(random.nextInt(100_000), member, java.util.Arrays.hashCode(member));
+      }
+    }
+    assertThat(tree.invariantsHold()).isTrue();
+    assertThat(new ScoreTree().prefetchEndHash(false, 0)).isZero();
+  }
+
   @Test
   void popsFromTheFrontMoveTheLeafStartAndInsertsUseTheRoomOnEitherSide() {
     ScoreTree tree = new ScoreTree();
