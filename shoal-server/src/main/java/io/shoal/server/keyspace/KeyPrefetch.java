@@ -26,7 +26,7 @@ import java.util.Arrays;
  * key with a million different members, so there the key's chain is in the cache already and
  * the whole cost is in the collection. A pop from an end of a sorted set (ZPOPMIN, ZPOPMAX) names
  * no member, so the set tells which entry it will take ({@link PopPrefetch}) and that entry's
- * place is walked the same way.
+ * place is walked the same way; an SPOP's bucket is one drawn ahead for it ({@link RandomDraws}).
  */
 public final class KeyPrefetch {
   /** Keys per run; the arrays below are sized for it. */
