@@ -3,6 +3,7 @@ package io.shoal.server.command;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.client.ClientConnection;
 import io.shoal.server.keyspace.Database;
+import io.shoal.server.keyspace.RandomDraws;
 import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.resp.Reply;
 import io.shoal.server.resp.ShoalError;
@@ -19,6 +20,8 @@ import java.util.Locale;
 public final class CommandContext {
   private final ShoalServer server;
   private final ClientConnection client;
+  /** SPOP's numbers drawn ahead by the connection's prefetch (see {@link RandomDraws}). */
+  private final RandomDraws randomDraws = new RandomDraws();
   private byte[][] args;
   private CommandSpec spec;
   // What this execution propagates when it is not its own arguments; reused, so a command that
@@ -200,6 +203,11 @@ public final class CommandContext {
 
   public ClientConnection client() {
     return client;
+  }
+
+  /** The numbers the connection's prefetch drew ahead for the random pops of a batch. */
+  public RandomDraws randomDraws() {
+    return randomDraws;
   }
 
   public Reply reply() {

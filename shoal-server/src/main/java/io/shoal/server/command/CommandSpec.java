@@ -1,5 +1,6 @@
 package io.shoal.server.command;
 
+import io.shoal.server.keyspace.PopPrefetch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ public final class CommandSpec {
   private final CommandStats stats = new CommandStats();
   private final boolean stringsOnly;
   private final int memberArg;
+  private final int popEnd;
 
   private CommandSpec(Builder b) {
     this.name = b.name;
@@ -58,6 +60,7 @@ public final class CommandSpec {
     this.group = b.group;
     this.stringsOnly = "string".equals(b.group);
     this.memberArg = b.memberArg;
+    this.popEnd = b.popEnd;
     this.summary = b.summary;
     this.since = b.since;
     this.complexity = b.complexity;
@@ -127,6 +130,25 @@ public final class CommandSpec {
    */
   public int memberArg() {
     return memberArg;
+  }
+
+  /** {@link #popEnd()}: the command pops nothing. */
+  public static final int POPS_NONE = 0;
+  /** {@link #popEnd()}: the command pops the first key's lowest entry (ZPOPMIN). */
+  public static final int POPS_LOW = PopPrefetch.LOW;
+  /** {@link #popEnd()}: the command pops the first key's highest entry (ZPOPMAX). */
+  public static final int POPS_HIGH = PopPrefetch.HIGH;
+  /** {@link #popEnd()}: the command pops a random member of the first key's set (SPOP). */
+  public static final int POPS_RANDOM = PopPrefetch.RANDOM;
+
+  /**
+   * Which member of the first key's collection the command pops without naming it
+   * ({@link #POPS_NONE}, {@link #POPS_LOW}, {@link #POPS_HIGH} or {@link #POPS_RANDOM}): the
+   * connection's prefetch loads the place each pop of a pipelined batch will take, as it loads a
+   * named member's.
+   */
+  public int popEnd() {
+    return popEnd;
   }
 
   public List<String> aclCategories() {
@@ -224,6 +246,7 @@ public final class CommandSpec {
     private CommandHandler handler;
     private final List<CommandSpec> subcommands = new ArrayList<>();
     private int memberArg;
+    private int popEnd;
 
     private Builder(String name, int arity) {
       this.name = name;
@@ -251,6 +274,12 @@ public final class CommandSpec {
     /** The argument that names a member or field of the first key's collection (see {@link #memberArg()}). */
     public Builder member(int position) {
       this.memberArg = position;
+      return this;
+    }
+
+    /** What the command pops from the first key's collection (see {@link #popEnd()}). */
+    public Builder pops(int end) {
+      this.popEnd = end;
       return this;
     }
 

@@ -114,6 +114,14 @@ public final class Dispatcher {
     return argAt(args, spec.memberArg());
   }
 
+  /**
+   * The end a request pops one entry from ({@link CommandSpec#popEnd}), for the same prefetch;
+   * {@link CommandSpec#POPS_NONE} when it pops none or (with a count) more than one.
+   */
+  public static int prefetchPop(CommandSpec spec, byte[][] args) {
+    return spec == null || args.length != 2 ? CommandSpec.POPS_NONE : spec.popEnd();
+  }
+
   /** The argument at {@code position}, or null when the position is 0 (none) or past the request. */
   private static byte[] argAt(byte[][] args, int position) {
     return position > 0 && position < args.length ? args[position] : null;

@@ -24,7 +24,9 @@ import java.util.Arrays;
  * {@link MemberPrefetch}: the member's bucket, the node its chain leads to and that node's bytes,
  * again one stage for every request before the next. redis-benchmark's HSET and SADD write one
  * key with a million different members, so there the key's chain is in the cache already and
- * the whole cost is in the collection.
+ * the whole cost is in the collection. A pop from an end of a sorted set (ZPOPMIN, ZPOPMAX) names
+ * no member, so the set tells which entry it will take ({@link PopPrefetch}) and that entry's
+ * place is walked the same way; an SPOP's bucket is one drawn ahead for it ({@link RandomDraws}).
  */
 public final class KeyPrefetch {
   /** Keys per run; the arrays below are sized for it. */
@@ -41,6 +43,8 @@ public final class KeyPrefetch {
   private final int[] places = new int[MAX_KEYS];
   private final Object[] found = new Object[MAX_KEYS * 2];
   private final byte[][] members = new byte[MAX_KEYS][];
+  /** Per request, what it pops without naming it: 0 nothing, else a {@link PopPrefetch} constant. */
+  private final int[] pops = new int[MAX_KEYS];
   private final MemberPrefetch[] holders = new MemberPrefetch[MAX_KEYS];
   private final int[] memberHashes = new int[MAX_KEYS];
   private final Object[] nodes = new Object[MAX_KEYS];
@@ -59,12 +63,25 @@ public final class KeyPrefetch {
    * collection at that key.
    */
   public int add(byte[] key, byte[] member) {
+    return add(key, member, 0);
+  }
+
+  /**
+   * {@link #add(byte[], byte[])} for a request that may instead pop one member it does not name:
+   * {@code popEnd} is a {@link PopPrefetch} constant (LOW for ZPOPMIN, HIGH for ZPOPMAX, RANDOM
+   * for SPOP), 0 for none. The pops of a batch from one end of a key take its entries in turn,
+   * and each one's place is loaded as a named member's would be.
+   */
+  public int add(byte[] key, byte[] member, int popEnd) {
     if (count == MAX_KEYS) {
       return -1;
     }
     int slot = KeySlot.of(key);
     if (member != null) {
       members[count] = member;
+      memberCount++;
+    } else if (popEnd != 0) {
+      pops[count] = popEnd;
       memberCount++;
     }
     keys[count] = key;
@@ -82,12 +99,24 @@ public final class KeyPrefetch {
   public void clear() {
     Arrays.fill(keys, 0, count, null);
     Arrays.fill(members, 0, count, null);
+    Arrays.fill(pops, 0, count, 0);
     count = 0;
     memberCount = 0;
   }
 
   /** Loads the places of the added keys in {@code db}, stage by stage, and forgets the keys. */
   public void run(Database db) {
+    run(db, null);
+  }
+
+  /**
+   * {@link #run(Database)}, drawing ahead in {@code draws} (the connection's, or null) the numbers
+   * the batch's random pops will start from; the numbers of an earlier batch are dropped.
+   */
+  public void run(Database db, RandomDraws draws) {
+    if (draws != null) {
+      draws.clear();
+    }
     int n = count;
     int sum = sink;
     // Stage 1: the slots' table references (the database's array of 16384 is 64 KB).
@@ -144,11 +173,12 @@ public final class KeyPrefetch {
       }
     }
     if (memberCount > 0) {
-      sum += runMembers(n);
+      sum += runMembers(n, draws);
     }
     sink = sum;
     Arrays.fill(keys, 0, n, null);
     Arrays.fill(members, 0, n, null);
+    Arrays.fill(pops, 0, n, 0);
     memberCount = 0;
     Arrays.fill(tables, 0, n, null);
     Arrays.fill(clocks, 0, n, null);
@@ -158,14 +188,29 @@ public final class KeyPrefetch {
   }
 
   /** The stages inside the collections, after the key stages have loaded the values. */
-  private int runMembers(int n) {
+  private int runMembers(int n, RandomDraws draws) {
     int sum = 0;
     // Stage 6: which values can be walked, and the members' hashes (no misses: computed apart, so
     // that the loops with misses stay short and several of their loads are in flight at once).
+    // A pop's member is the entry it will take: the batch's earlier pops from the same end of the
+    // same value take the ones before it (the end's leaf, in the cache after the first).
+    Object popped = null;
+    int popEnd = 0;
+    int ordinal = 0;
     for (int j = 0; j < n; j++) {
-      if (members[j] != null && found[2 * j + 1] instanceof MemberPrefetch holder) {
+      if (!(found[2 * j + 1] instanceof MemberPrefetch holder)) {
+        continue;
+      }
+      if (members[j] != null) {
         holders[j] = holder;
         memberHashes[j] = holder.prefetchHash(members[j]);
+      } else if (pops[j] != 0 && holder instanceof PopPrefetch popper
+          && (pops[j] != PopPrefetch.RANDOM || draws != null)) {
+        ordinal = holder == popped && pops[j] == popEnd ? ordinal + 1 : 0;
+        popped = holder;
+        popEnd = pops[j];
+        holders[j] = holder;
+        memberHashes[j] = popper.prefetchPopHash(popEnd, ordinal, draws);
       }
     }
     // Stage 7: the members' bucket slots.
@@ -175,10 +220,11 @@ public final class KeyPrefetch {
         nodes[j] = holder.prefetchBucket(memberHashes[j]);
       }
     }
-    // Stage 8: the chains' nodes, up to the one whose hash matches.
+    // Stage 8: the chains' nodes, up to the one whose hash matches (a random pop picks in the
+    // chain of its bucket, mostly of one node: its first node is the one to load).
     for (int j = 0; j < n; j++) {
       MemberPrefetch holder = holders[j];
-      if (holder != null && nodes[j] != null) {
+      if (holder != null && nodes[j] != null && pops[j] != PopPrefetch.RANDOM) {
         nodes[j] = holder.prefetchNode(nodes[j], memberHashes[j]);
       }
     }

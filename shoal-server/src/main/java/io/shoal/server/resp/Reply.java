@@ -307,6 +307,22 @@ public final class Reply {
       out.writeByte(',');
       out.writeCharSequence(formatDouble3(value), StandardCharsets.US_ASCII);
       out.writeBytes(CRLF);
+    } else if (value != 0 && value == Math.rint(value) && Math.abs(value) < 1e17) {
+      // An integral score (ZPOPMIN's and ZSCORE's usual one): what formatDouble gives, a long's
+      // digits, written in place without a String and its bytes.
+      long whole = (long) value;
+      int length = whole < 0 ? 2 : 1;
+      for (long rest = Math.abs(whole); rest >= 10; rest /= 10) {
+        length++;
+      }
+      repliesWritten++;
+      if (length < BULK_HEADERS.length) {
+        out.writeBytes(BULK_HEADERS[length]);
+      } else {
+        header('$', length);
+      }
+      writeDecimal(whole);
+      out.writeBytes(CRLF);
     } else {
       bulk(NumberFormat.formatDouble(value));
     }

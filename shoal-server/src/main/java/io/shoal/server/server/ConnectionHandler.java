@@ -304,11 +304,12 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       byte[] key = Dispatcher.prefetchKey(pendingSpecs[i], pending[i]);
       if (key != null) {
         // The dispatcher takes the slot computed here instead of hashing the key again.
-        pendingSlots[i] = prefetch.add(key, Dispatcher.prefetchMember(pendingSpecs[i], pending[i]));
+        pendingSlots[i] = prefetch.add(key, Dispatcher.prefetchMember(pendingSpecs[i], pending[i]),
+            Dispatcher.prefetchPop(pendingSpecs[i], pending[i]));
       }
     }
     if (prefetch.size() > 1) {
-      prefetch.run(server.keyspace().db(client.db()));
+      prefetch.run(server.keyspace().db(client.db()), context.randomDraws());
     } else {
       prefetch.clear(); // one key: nothing to overlap
     }

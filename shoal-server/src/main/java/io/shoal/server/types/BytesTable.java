@@ -295,6 +295,30 @@ public final class BytesTable {
     do {
       head = buckets[random.nextInt(buckets.length)];
     } while (head == null);
+    return pick(head, random);
+  }
+
+  /**
+   * {@link #randomNode(Random)} whose first bucket is the one the low bits of {@code firstDraw}
+   * name, a uniform random number drawn ahead (see {@code keyspace.RandomDraws}): as fair as a
+   * fresh draw, and its bucket may already be in the cache. Further buckets are drawn afresh.
+   */
+  public Node randomNode(Random random, int firstDraw) {
+    if (size == 0) {
+      return null;
+    }
+    Node head = buckets[firstDraw & (buckets.length - 1)];
+    while (head == null) {
+      head = buckets[random.nextInt(buckets.length)];
+    }
+    return pick(head, random);
+  }
+
+  /** A uniformly chosen node of a chain. */
+  private static Node pick(Node head, Random random) {
+    if (head.next == null) {
+      return head; // the usual chain at this load factor: no draw needed
+    }
     int length = 0;
     for (Node node = head; node != null; node = node.next) {
       length++;

@@ -42,6 +42,33 @@ class ReplyBulksTest {
     }
   }
 
+  /** RESP2 scores: the in-place digits of an integral score are formatDouble's text, byte for byte. */
+  @Test
+  void doublesAreWrittenAsTheirFormattedText() {
+    Random random = new Random(5);
+    double[] fixed = {1, -1, 9, 10, -10, 99, 100, 999_999, 1e16, -1e16, 99_999_999_999_999_984.0, 1e17, -1e17,
+        1e18, 0.0, -0.0, 0.5, -2.5, 1e-7, 3.14159, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+        Math.nextDown(1e17), (double) (1L << 53), -(double) (1L << 53) - 2};
+    double[] values = new double[fixed.length + 200];
+    System.arraycopy(fixed, 0, values, 0, fixed.length);
+    for (int i = fixed.length; i < values.length; i++) {
+      values[i] = i % 2 == 0 ? random.nextInt(2_000_000) - 1_000_000 : (random.nextLong() >> random.nextInt(64));
+    }
+    for (ByteBuf target : new ByteBuf[] {Unpooled.buffer(1), PooledByteBufAllocator.DEFAULT.directBuffer(2)}) {
+      ByteBuf expected = Unpooled.buffer(1);
+      Reply reply = new Reply(target);
+      Reply text = new Reply(expected);
+      for (double value : values) {
+        reply.doubleValue(value);
+        text.bulk(NumberFormat.formatDouble(value));
+      }
+      assertThat(reply.repliesWritten()).isEqualTo(values.length);
+      assertThat(new String(ByteBufUtil.getBytes(target), java.nio.charset.StandardCharsets.US_ASCII))
+          .isEqualTo(new String(ByteBufUtil.getBytes(expected), java.nio.charset.StandardCharsets.US_ASCII));
+      target.release();
+    }
+  }
+
   @Test
   void integersAreWrittenAsLongToStringWrites() {
     long[] values = {0, 9, 10, 99, 1023, 1024, 1025, 123456789, -1, -10, -1024, Long.MAX_VALUE,

@@ -96,6 +96,9 @@ public final class SetCommands implements ServerModule {
     if (member > 0) {
       builder.member(member);
     }
+    if (name.equals("spop")) {
+      builder.pops(CommandSpec.POPS_RANDOM); // the prefetch loads the bucket each SPOP starts from
+    }
     server.register(builder.build());
   }
 
@@ -186,7 +189,7 @@ public final class SetCommands implements ServerModule {
         c.reply().nullBulk();
         return;
       }
-      byte[] member = set.popRandom(ThreadLocalRandom.current());
+      byte[] member = set.popRandom(ThreadLocalRandom.current(), c.randomDraws());
       c.notify('s', "spop", c.arg(1));
       deleteIfEmpty(c, c.arg(1), set);
       // The member was drawn at random: replaying SPOP would draw another.

@@ -14,6 +14,7 @@ import io.shoal.server.command.KeyFinder;
 import io.shoal.server.config.Setting;
 import io.shoal.server.server.ServerModule;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sorted-set family. Values are {@link io.shoal.server.types.zset.ZSetValue}; the handlers
@@ -72,6 +73,14 @@ public final class SortedSetCommands implements ServerModule {
     algebra(server, "zdiffstore", -4, ZSetAlgebra::zdiffstore, ZSetAlgebra.keys(2, true), true, "Stores the difference of multiple sorted sets in a key.");
   }
 
+  /**
+   * Where the commands that look up one member of the key's set name it, for the connection's
+   * prefetch (ZADD's first member when no flag comes before it: with one, the position holds a
+   * score, and the hint only loads a useless line).
+   */
+  private static final Map<String, Integer> MEMBER_ARGS = Map.of("zadd", 3, "zincrby", 3, "zrem", 2,
+      "zscore", 2, "zmscore", 2, "zrank", 2, "zrevrank", 2);
+
   private static void write(ShoalServer server, String name, int arity, CommandHandler handler, String summary,
       String since, String complexity, boolean denyOom, CommandFlag... extra) {
     CommandSpec.Builder builder = CommandSpec.builder(name, arity).flags(WRITE).flags(extra).keys(1, 1, 1)
@@ -80,14 +89,28 @@ public final class SortedSetCommands implements ServerModule {
     if (denyOom) {
       builder.flags(DENYOOM);
     }
-    server.register(builder.build());
+    server.register(withMember(builder, name).build());
   }
 
   private static void read(ShoalServer server, String name, int arity, CommandHandler handler, String summary,
       String since, String complexity, CommandFlag... extra) {
-    server.register(CommandSpec.builder(name, arity).flags(READONLY).flags(extra).keys(1, 1, 1)
+    server.register(withMember(CommandSpec.builder(name, arity).flags(READONLY).flags(extra).keys(1, 1, 1)
         .acl("@read", "@sortedset", extra.length > 0 ? "@fast" : "@slow").group("sorted_set")
-        .doc(summary, since, complexity).handler(handler).build());
+        .doc(summary, since, complexity).handler(handler), name).build());
+  }
+
+  private static CommandSpec.Builder withMember(CommandSpec.Builder builder, String name) {
+    Integer member = MEMBER_ARGS.get(name);
+    if (member != null) {
+      builder.member(member);
+    }
+    // ZPOPMIN and ZPOPMAX: the prefetch loads the entry each pop of a pipelined batch takes.
+    if (name.equals("zpopmin")) {
+      builder.pops(CommandSpec.POPS_LOW);
+    } else if (name.equals("zpopmax")) {
+      builder.pops(CommandSpec.POPS_HIGH);
+    }
+    return builder;
   }
 
   private static void algebra(ShoalServer server, String name, int arity, CommandHandler handler, KeyFinder keys,

@@ -2,6 +2,8 @@ package io.shoal.server.types.set;
 
 import io.shoal.server.keyspace.CollectionValue;
 import io.shoal.server.keyspace.MemorySize;
+import io.shoal.server.keyspace.PopPrefetch;
+import io.shoal.server.keyspace.RandomDraws;
 import io.shoal.server.keyspace.ValueType;
 import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.types.BytesTable;
@@ -27,7 +29,7 @@ import java.util.function.LongConsumer;
  * {@link #SetValue()} (an empty intset) and {@link #add(byte[], SetLimits)}. The set owns the
  * arrays it is given.
  */
-public final class SetValue extends CollectionValue implements TableMemberPrefetch {
+public final class SetValue extends CollectionValue implements TableMemberPrefetch, PopPrefetch {
   private static final long BASE_BYTES = 40;
   private static final byte INTSET = 0;
   private static final byte LISTPACK = 1;
@@ -321,6 +323,14 @@ public final class SetValue extends CollectionValue implements TableMemberPrefet
 
   /** Removes and returns a random member, or null if empty. */
   public byte[] popRandom(Random random) {
+    return popRandom(random, null);
+  }
+
+  /**
+   * {@link #popRandom(Random)} for SPOP: a hashtable starts from the bucket the next number of
+   * {@code draws} (null: a fresh draw) names, the one the connection's prefetch loaded.
+   */
+  public byte[] popRandom(Random random, RandomDraws draws) {
     switch (encoding) {
       case INTSET: {
         if (count == 0) {
@@ -341,7 +351,7 @@ public final class SetValue extends CollectionValue implements TableMemberPrefet
         return member;
       }
       default: {
-        BytesTable.Node node = table.randomNode(random);
+        BytesTable.Node node = draws == null ? table.randomNode(random) : table.randomNode(random, draws.next());
         if (node == null) {
           return null;
         }
@@ -354,6 +364,12 @@ public final class SetValue extends CollectionValue implements TableMemberPrefet
   @Override
   public BytesTable prefetchTable() {
     return table;
+  }
+
+  /** SPOP's: a number drawn ahead, for the hashtable encoding only (the one that will use it). */
+  @Override
+  public int prefetchPopHash(int end, int ordinal, RandomDraws draws) {
+    return end == RANDOM && draws != null && table != null ? draws.drawAhead() : 0;
   }
 
   @Override

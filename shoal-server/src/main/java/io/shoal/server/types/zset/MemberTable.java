@@ -52,6 +52,32 @@ final class MemberTable {
     return (int) (hash ^ (hash >>> 32));
   }
 
+  /** Chain steps {@link #prefetchNode} walks: chains are short at a load factor of at most 1. */
+  private static final int PREFETCH_STEPS = 4;
+
+  /**
+   * The head of a hash's bucket, read without the lock (see
+   * {@link io.shoal.server.keyspace.MemberPrefetch}): the array is read once and indexed against
+   * its own length, so a concurrent resize only makes this the wrong bucket.
+   */
+  Node prefetchBucket(int hash) {
+    Node[] table = buckets;
+    return table.length == 0 ? null : table[hash & (table.length - 1)];
+  }
+
+  /** The first of a few nodes from {@code head} with that hash, or null; read without the lock. */
+  static Node prefetchNode(Object head, int hash) {
+    Node node = head instanceof Node first ? first : null;
+    // Bounded: a chain being relinked by a resize on another thread may look like a cycle.
+    for (int step = 0; node != null && step < PREFETCH_STEPS; step++) {
+      if (node.hash == hash) {
+        return node;
+      }
+      node = node.chain;
+    }
+    return null;
+  }
+
   /** The node of a member, or null. */
   Node find(byte[] member) {
     return find(member, hash(member));

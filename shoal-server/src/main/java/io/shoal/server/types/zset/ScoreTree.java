@@ -12,7 +12,8 @@ import java.util.Arrays;
  * are a contiguous {@code double[]}.
  *
  * <p>Shape: leaves hold up to {@link #LEAF_CAPACITY} entries in parallel arrays, sorted, and are
- * doubly linked for range walks in both directions. Inner nodes hold up to
+ * doubly linked for range walks in both directions. A leaf's entries begin at its own start
+ * offset, so that a pop from the front (ZPOPMIN) shifts nothing, as one from the back never did. Inner nodes hold up to
  * {@link #INNER_CAPACITY} children with, per child, the number of entries below it (so rank,
  * "entry at rank" and range counts are O(log n), as spans made them on the skip list) and the
  * exact smallest key below it. Keeping the keys exact, not mere separators, costs a walk up the
@@ -39,6 +40,13 @@ public final class ScoreTree {
   private static final int MAX_HEIGHT = 24;
 
   static final class Leaf {
+    /**
+     * Where the entries begin in the arrays: they are at {@code start..start+size-1}, and every
+     * other slot's member is null. A removal at the front (ZPOPMIN's) moves {@code start} up
+     * instead of shifting the arrays down, and an insertion into the front half shifts the
+     * entries before it down into the room that left; either removal shifts the shorter side.
+     */
+    int start;
     int size;
     final double[] scores = new double[LEAF_CAPACITY];
     final byte[][] members = new byte[LEAF_CAPACITY][];
@@ -104,11 +112,12 @@ public final class ScoreTree {
     return found;
   }
 
-  /** The index of the first entry of a leaf not below (score, member). */
+  /** The position (from the leaf's first entry) of the first entry not below (score, member). */
   private static int leafSearch(Leaf leaf, double score, byte[] member) {
     double[] scores = leaf.scores;
-    int low = 0;
-    int high = leaf.size;
+    int base = leaf.start;
+    int low = base;
+    int high = base + leaf.size;
     while (low < high) {
       int middle = (low + high) >>> 1;
       double s = scores[middle];
@@ -118,7 +127,7 @@ public final class ScoreTree {
         high = middle;
       }
     }
-    return low;
+    return low - base;
   }
 
   /** Fills the path towards the leaf where (score, member) is or would go. */
@@ -216,17 +225,47 @@ public final class ScoreTree {
     }
   }
 
+  /** Inserts at position {@code at} (from the first entry) of a leaf that is not full. */
   private static void insertInLeaf(Leaf leaf, int at, double score, byte[] member, int hash) {
-    int tail = leaf.size - at;
-    if (tail > 0) {
-      System.arraycopy(leaf.scores, at, leaf.scores, at + 1, tail);
-      System.arraycopy(leaf.members, at, leaf.members, at + 1, tail);
-      System.arraycopy(leaf.hashes, at, leaf.hashes, at + 1, tail);
+    int start = leaf.start;
+    int size = leaf.size;
+    if (start > 0 && (at < size - at || start + size == LEAF_CAPACITY)) {
+      // Room before the entries, and fewer of them to move before the new one (or none after).
+      System.arraycopy(leaf.scores, start, leaf.scores, start - 1, at);
+      System.arraycopy(leaf.members, start, leaf.members, start - 1, at);
+      System.arraycopy(leaf.hashes, start, leaf.hashes, start - 1, at);
+      leaf.start = --start;
+    } else {
+      int tail = size - at;
+      if (tail > 0) {
+        System.arraycopy(leaf.scores, start + at, leaf.scores, start + at + 1, tail);
+        System.arraycopy(leaf.members, start + at, leaf.members, start + at + 1, tail);
+        System.arraycopy(leaf.hashes, start + at, leaf.hashes, start + at + 1, tail);
+      }
     }
-    leaf.scores[at] = score;
-    leaf.members[at] = member;
-    leaf.hashes[at] = hash;
-    leaf.size++;
+    int index = start + at;
+    leaf.scores[index] = score;
+    leaf.members[index] = member;
+    leaf.hashes[index] = hash;
+    leaf.size = size + 1;
+  }
+
+  /**
+   * Moves a leaf's entries to the beginning of its arrays (start 0), for the splits, merges and
+   * even-outs, which index from 0: they are rare next to the inserts and removals that move
+   * {@code start}.
+   */
+  private static void compact(Leaf leaf) {
+    int start = leaf.start;
+    if (start == 0) {
+      return;
+    }
+    int size = leaf.size;
+    System.arraycopy(leaf.scores, start, leaf.scores, 0, size);
+    System.arraycopy(leaf.members, start, leaf.members, 0, size);
+    System.arraycopy(leaf.hashes, start, leaf.hashes, 0, size);
+    Arrays.fill(leaf.members, Math.max(size, start), start + size, null);
+    leaf.start = 0;
   }
 
   /**
@@ -313,11 +352,11 @@ public final class ScoreTree {
   }
 
   private static double minScore(Object node) {
-    return node instanceof Leaf ? ((Leaf) node).scores[0] : ((Inner) node).scores[0];
+    return node instanceof Leaf leaf ? leaf.scores[leaf.start] : ((Inner) node).scores[0];
   }
 
   private static byte[] minMember(Object node) {
-    return node instanceof Leaf ? ((Leaf) node).members[0] : ((Inner) node).members[0];
+    return node instanceof Leaf leaf ? leaf.members[leaf.start] : ((Inner) node).members[0];
   }
 
   private static int size(Object node) {
@@ -328,7 +367,8 @@ public final class ScoreTree {
   public boolean delete(double score, byte[] member) {
     Leaf leaf = descendToKey(score, member);
     int at = leafSearch(leaf, score, member);
-    if (at == leaf.size || leaf.scores[at] != score || !Arrays.equals(leaf.members[at], member)) {
+    int index = leaf.start + at;
+    if (at == leaf.size || leaf.scores[index] != score || !Arrays.equals(leaf.members[index], member)) {
       return false;
     }
     removeAtPath(at);
@@ -342,34 +382,51 @@ public final class ScoreTree {
   public void updateScore(double current, byte[] member, double score) {
     Leaf leaf = descendToKey(current, member);
     int at = leafSearch(leaf, current, member);
+    int index = leaf.start + at;
     if (at > 0 && at < leaf.size - 1
-        && compare(leaf.scores[at - 1], leaf.members[at - 1], score, member) < 0
-        && compare(score, member, leaf.scores[at + 1], leaf.members[at + 1]) < 0) {
-      leaf.scores[at] = score;
+        && compare(leaf.scores[index - 1], leaf.members[index - 1], score, member) < 0
+        && compare(score, member, leaf.scores[index + 1], leaf.members[index + 1]) < 0) {
+      leaf.scores[index] = score;
       return;
     }
-    int hash = leaf.hashes[at];
+    int hash = leaf.hashes[index];
     removeAtPath(at);
     insert(score, member, hash);
   }
 
-  /** Removes the entry at index {@code at} of the path's leaf and rebalances. */
+  /**
+   * Removes the entry at position {@code at} (from the first entry) of the path's leaf and
+   * rebalances. The shorter side moves: nothing for the first or the last entry.
+   */
   private void removeAtPath(int at) {
     Leaf leaf = pathLeaf;
     for (int depth = 0; depth < height; depth++) {
       pathNodes[depth].counts[pathIndex[depth]]--;
     }
-    int tail = leaf.size - at - 1;
-    if (tail > 0) {
-      System.arraycopy(leaf.scores, at + 1, leaf.scores, at, tail);
-      System.arraycopy(leaf.members, at + 1, leaf.members, at, tail);
-      System.arraycopy(leaf.hashes, at + 1, leaf.hashes, at, tail);
+    int start = leaf.start;
+    int size = leaf.size;
+    int tail = size - at - 1;
+    if (at < tail) {
+      System.arraycopy(leaf.scores, start, leaf.scores, start + 1, at);
+      System.arraycopy(leaf.members, start, leaf.members, start + 1, at);
+      System.arraycopy(leaf.hashes, start, leaf.hashes, start + 1, at);
+      leaf.members[start] = null;
+      leaf.start = start + 1;
+    } else {
+      if (tail > 0) {
+        System.arraycopy(leaf.scores, start + at + 1, leaf.scores, start + at, tail);
+        System.arraycopy(leaf.members, start + at + 1, leaf.members, start + at, tail);
+        System.arraycopy(leaf.hashes, start + at + 1, leaf.hashes, start + at, tail);
+      }
+      leaf.members[start + size - 1] = null;
     }
-    leaf.size--;
-    leaf.members[leaf.size] = null;
+    leaf.size = --size;
+    if (size == 0) {
+      leaf.start = 0;
+    }
     length--;
-    if (at == 0 && leaf.size > 0) {
-      newMinimum(height - 1, leaf.scores[0], leaf.members[0]);
+    if (at == 0 && size > 0) {
+      newMinimum(height - 1, leaf.scores[leaf.start], leaf.members[leaf.start]);
     }
     rebalance(leaf);
   }
@@ -413,6 +470,10 @@ public final class ScoreTree {
       int li = index > 0 ? index - 1 : index;
       Object left = parent.children[li];
       Object right = parent.children[li + 1];
+      if (leaves) {
+        compact((Leaf) left);
+        compact((Leaf) right);
+      }
       if (size(left) + size(right) > (leaves ? LEAF_CAPACITY : INNER_CAPACITY) * 3 / 4) {
         // Both stay, evened out: only the right one's smallest key changes.
         if (leaves) {
@@ -460,6 +521,7 @@ public final class ScoreTree {
     node.children[node.size] = null;
   }
 
+  /** Appends {@code right}'s entries to {@code left}'s; both start at 0. */
   private static void mergeLeaves(Leaf left, Leaf right) {
     System.arraycopy(right.scores, 0, left.scores, left.size, right.size);
     System.arraycopy(right.members, 0, left.members, left.size, right.size);
@@ -479,6 +541,7 @@ public final class ScoreTree {
     left.size += right.size;
   }
 
+  /** Moves entries across so that both hold half; both start at 0. */
   private static void evenLeaves(Leaf left, Leaf right) {
     int target = (left.size + right.size) / 2;
     if (left.size < target) {
@@ -554,7 +617,8 @@ public final class ScoreTree {
     }
     Leaf leaf = (Leaf) node;
     int at = leafSearch(leaf, score, member);
-    if (at == leaf.size || leaf.scores[at] != score || !Arrays.equals(leaf.members[at], member)) {
+    int index = leaf.start + at;
+    if (at == leaf.size || leaf.scores[index] != score || !Arrays.equals(leaf.members[index], member)) {
       return -1;
     }
     return rank + at;
@@ -588,8 +652,8 @@ public final class ScoreTree {
       node = inner.children[found];
     }
     Leaf leaf = (Leaf) node;
-    int low = 0;
-    int high = leaf.size;
+    int low = leaf.start;
+    int high = low + leaf.size;
     while (low < high) {
       int middle = (low + high) >>> 1;
       if (test.test(leaf.scores[middle], leaf.members[middle])) {
@@ -598,19 +662,19 @@ public final class ScoreTree {
         high = middle;
       }
     }
-    return count + low;
+    return count + low - leaf.start;
   }
 
   /** The member at a 0-based rank (0 <= rank < length). */
   public byte[] memberAt(long rank) {
     int at = descendToRank(rank);
-    return pathLeaf.members[at];
+    return pathLeaf.members[pathLeaf.start + at];
   }
 
   /** The score at a 0-based rank (0 <= rank < length). */
   public double scoreAt(long rank) {
     int at = descendToRank(rank);
-    return pathLeaf.scores[at];
+    return pathLeaf.scores[pathLeaf.start + at];
   }
 
   /**
@@ -621,18 +685,82 @@ public final class ScoreTree {
     long count = end - start + 1;
     int at = descendToRank(reverse ? end : start);
     Leaf leaf = pathLeaf;
+    at += leaf.start; // an index into the arrays from here on
     while (count-- > 0) {
       visitor.visit(leaf.members[at], leaf.scores[at]);
       if (reverse) {
-        if (--at < 0 && count > 0) {
+        if (--at < leaf.start && count > 0) {
           leaf = leaf.previous;
-          at = leaf.size - 1;
+          at = leaf.start + leaf.size - 1;
         }
-      } else if (++at == leaf.size && count > 0) {
+      } else if (++at == leaf.start + leaf.size && count > 0) {
         leaf = leaf.next;
-        at = 0;
+        at = leaf.start;
       }
     }
+  }
+
+  /**
+   * Loads the leaf where an entry of that score is or would go, WITHOUT the lock, for the
+   * connection's prefetch (see {@link io.shoal.server.keyspace.MemberPrefetch}): the inner nodes
+   * of a large set stay in the cache, its leaves do not. It goes by score alone (members are not
+   * compared: a slot may be null while another thread changes the node), reads every node's size
+   * once and clamps it, checks each child's type, takes a bounded number of steps and writes
+   * nothing; a tree changed meanwhile only makes it load the wrong leaf. Returns a value that
+   * depends on what it loaded.
+   */
+  int prefetchLeaf(double score) {
+    Object node = root;
+    for (int depth = 0; depth < MAX_HEIGHT && node instanceof Inner inner; depth++) {
+      double[] scores = inner.scores;
+      int size = Math.min(inner.size, INNER_CAPACITY);
+      int low = 1;
+      int high = size - 1;
+      int found = 0;
+      while (low <= high) {
+        int middle = (low + high) >>> 1;
+        if (scores[middle] <= score) {
+          found = middle;
+          low = middle + 1;
+        } else {
+          high = middle - 1;
+        }
+      }
+      node = inner.children[found];
+    }
+    if (!(node instanceof Leaf leaf)) {
+      return 0;
+    }
+    // The leaf's search reads its scores from the middle out: the middle line and both ends'.
+    double[] scores = leaf.scores;
+    int start = Math.max(0, Math.min(leaf.start, LEAF_CAPACITY - 1));
+    int end = Math.max(start, Math.min(start + leaf.size, LEAF_CAPACITY) - 1);
+    double sum = scores[start] + scores[(start + end) >>> 1] + scores[end];
+    return (int) sum + (leaf.members[start] == null ? 0 : 1);
+  }
+
+  /**
+   * The member-table hash of the entry {@code ordinal} places in from the low (or high) end,
+   * WITHOUT the lock, for the connection's prefetch of a batch of pops; the same rules as
+   * {@link #prefetchLeaf}. Looks at the end leaf and its neighbour only: a batch's pops are few.
+   */
+  int prefetchEndHash(boolean highEnd, int ordinal) {
+    Object node = root;
+    for (int depth = 0; depth < MAX_HEIGHT && node instanceof Inner inner; depth++) {
+      int size = Math.max(1, Math.min(inner.size, INNER_CAPACITY));
+      node = inner.children[highEnd ? size - 1 : 0];
+    }
+    for (int step = 0; step < 2 && node instanceof Leaf leaf; step++) {
+      int start = leaf.start;
+      int size = leaf.size;
+      if (ordinal < size) {
+        int index = highEnd ? start + size - 1 - ordinal : start + ordinal;
+        return index >= 0 && index < LEAF_CAPACITY ? leaf.hashes[index] : 0;
+      }
+      ordinal -= Math.max(0, size);
+      node = highEnd ? leaf.previous : leaf.next;
+    }
+    return 0;
   }
 
   /** Told about each entry a range deletion removes. */
@@ -649,9 +777,10 @@ public final class ScoreTree {
     for (long count = end - start + 1; count > 0; count--) {
       int at = descendToRank(start);
       Leaf leaf = pathLeaf;
-      byte[] member = leaf.members[at];
-      double score = leaf.scores[at];
-      int hash = leaf.hashes[at];
+      int index = leaf.start + at;
+      byte[] member = leaf.members[index];
+      double score = leaf.scores[index];
+      int hash = leaf.hashes[index];
       removeAtPath(at);
       removed.removed(member, score, hash);
     }
@@ -675,10 +804,11 @@ public final class ScoreTree {
     double lastScore = 0;
     byte[] lastMember = null;
     for (Leaf previous = null; leaf != null; previous = leaf, leaf = leaf.next) {
-      if (leaf.previous != previous || (leaf.size == 0 && height > 0) || leaf.size > LEAF_CAPACITY) {
+      if (leaf.previous != previous || (leaf.size == 0 && height > 0) || leaf.start < 0
+          || leaf.start + leaf.size > LEAF_CAPACITY) {
         return false;
       }
-      for (int i = 0; i < leaf.size; i++) {
+      for (int i = leaf.start; i < leaf.start + leaf.size; i++) {
         if (lastMember != null && compare(lastScore, lastMember, leaf.scores[i], leaf.members[i]) >= 0) {
           return false;
         }
@@ -686,8 +816,8 @@ public final class ScoreTree {
         lastMember = leaf.members[i];
         counted++;
       }
-      for (int i = leaf.size; i < LEAF_CAPACITY; i++) {
-        if (leaf.members[i] != null) {
+      for (int i = 0; i < LEAF_CAPACITY; i++) {
+        if ((i < leaf.start || i >= leaf.start + leaf.size) && leaf.members[i] != null) {
           return false;
         }
       }
@@ -731,6 +861,12 @@ public final class ScoreTree {
       }
     }
     return sum;
+  }
+
+  /** Where the entries of the leaf holding a rank begin in its arrays, for tests. */
+  int leafStart(long rank) {
+    descendToRank(rank);
+    return pathLeaf.start;
   }
 
   /** Levels of inner nodes above the leaves, for tests. */

@@ -1,7 +1,10 @@
 package io.shoal.server.types.zset;
 
 import io.shoal.server.keyspace.CollectionValue;
+import io.shoal.server.keyspace.MemberPrefetch;
 import io.shoal.server.keyspace.MemorySize;
+import io.shoal.server.keyspace.PopPrefetch;
+import io.shoal.server.keyspace.RandomDraws;
 import io.shoal.server.keyspace.ValueType;
 import java.util.Arrays;
 
@@ -21,7 +24,7 @@ import java.util.Arrays;
  * are present. Persistence can iterate with {@link #forEach} (ascending) and rebuild with
  * {@link #insert}; {@link #encoding()} tells which encoding a set has.
  */
-public final class ZSetValue extends CollectionValue {
+public final class ZSetValue extends CollectionValue implements MemberPrefetch, PopPrefetch {
   private static final long BASE_BYTES = 64;
   private static final long LISTPACK_ENTRY_BYTES = 16;
   /**
@@ -379,6 +382,55 @@ public final class ZSetValue extends CollectionValue {
 
   private static long treeEntryBytes(byte[] member) {
     return MemorySize.ofBytes(member) + TREE_ENTRY_BYTES;
+  }
+
+  // The member prefetch (ZADD's, ZSCORE's, ZINCRBY's, ZREM's member): only the "skiplist"
+  // encoding is walked; a listpack is the few lines the key's lookup has loaded. These run
+  // without the slot's lock (see MemberPrefetch): the table and the tree are read once each, and
+  // a set that converts meanwhile has its table from then on, never another one.
+
+  @Override
+  public int prefetchHash(byte[] member) {
+    MemberTable table = map;
+    return table == null ? 0 : table.hash(member);
+  }
+
+  @Override
+  public Object prefetchBucket(int hash) {
+    MemberTable table = map;
+    return table == null ? null : table.prefetchBucket(hash);
+  }
+
+  @Override
+  public Object prefetchNode(Object head, int hash) {
+    return MemberTable.prefetchNode(head, hash);
+  }
+
+  @Override
+  public int prefetchPopHash(int end, int ordinal, RandomDraws draws) {
+    ScoreTree tree = list;
+    return tree == null || end == RANDOM ? 0 : tree.prefetchEndHash(end == HIGH, ordinal);
+  }
+
+  /**
+   * The member's bytes (the lookup compares them) and the tree's leaf at the member's current
+   * score, which ZADD, ZINCRBY and ZREM search for it: two misses of their own, loaded together.
+   */
+  @Override
+  public int prefetchEntry(Object node) {
+    if (!(node instanceof MemberTable.Node found)) {
+      return 0;
+    }
+    int sum = 0;
+    byte[] member = found.member;
+    if (member != null && member.length > 0) {
+      sum += member.length + member[member.length - 1];
+    }
+    ScoreTree tree = list;
+    if (tree != null) {
+      sum += tree.prefetchLeaf(found.score);
+    }
+    return sum;
   }
 
   /** Checks the tree's invariants and that map and tree agree; for tests. */

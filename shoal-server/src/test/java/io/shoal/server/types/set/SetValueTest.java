@@ -120,6 +120,61 @@ class SetValueTest {
     }
   }
 
+  /**
+   * SPOP with numbers drawn ahead (as the connection's prefetch draws them): each pop of a
+   * hashtable takes one number, in order; the set empties without duplicates, and every member is
+   * the first popped about as often as with fresh draws (the numbers are fresh draws, only earlier).
+   */
+  @Test
+  void popRandomWithNumbersDrawnAheadUsesThemAndStaysFair() {
+    SetValue set = new SetValue();
+    for (int i = 0; i < 1000; i++) {
+      set.add(b("m" + i), SetLimits.DEFAULT);
+    }
+    assertThat(set.encoding()).isEqualTo("hashtable");
+    io.shoal.server.keyspace.RandomDraws draws = new io.shoal.server.keyspace.RandomDraws();
+    for (int i = 0; i < 10; i++) {
+      assertThat(set.prefetchPopHash(io.shoal.server.keyspace.PopPrefetch.RANDOM, i, draws)).isNotNull();
+    }
+    Random random = new Random(9);
+    List<String> popped = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      popped.add(new String(set.popRandom(random, draws), StandardCharsets.UTF_8));
+    }
+    // All ten numbers were used: the next comes fresh, and a new batch starts empty.
+    assertThat(set.prefetchPopHash(io.shoal.server.keyspace.PopPrefetch.LOW, 0, draws)).isZero();
+    byte[] member;
+    while ((member = set.popRandom(random, draws)) != null) {
+      popped.add(new String(member, StandardCharsets.UTF_8));
+    }
+    assertThat(popped).doesNotHaveDuplicates().hasSize(1000);
+    // A small encoding takes no number: none is drawn for it either.
+    SetValue small = new SetValue();
+    small.add(b("a"), SetLimits.DEFAULT);
+    assertThat(small.prefetchPopHash(io.shoal.server.keyspace.PopPrefetch.RANDOM, 0, draws)).isZero();
+
+    // Fairness: the first pop of a 64-member hashtable, 64,000 times with a number drawn ahead
+    // and 64,000 times without, lands on each member at the same rate within the noise (the
+    // rates themselves are not all 1/64: a bucket is drawn, then a node of its chain, as Redis's
+    // dictGetFairRandomKey does without its sampling; the layout is the same every round).
+    int[] ahead = new int[64];
+    int[] fresh = new int[64];
+    for (int round = 0; round < 64_000; round++) {
+      SetValue sample = new SetValue();
+      for (int i = 0; i < 64; i++) {
+        sample.add(b("x" + i), new SetLimits(512, 0, 64));
+      }
+      draws.clear();
+      sample.prefetchPopHash(io.shoal.server.keyspace.PopPrefetch.RANDOM, 0, draws);
+      ahead[Integer.parseInt(new String(sample.popRandom(random, draws), StandardCharsets.UTF_8).substring(1))]++;
+      fresh[Integer.parseInt(new String(sample.popRandom(random), StandardCharsets.UTF_8).substring(1))]++;
+    }
+    for (int i = 0; i < 64; i++) {
+      // ~1000 each on average; the difference of two counts has a standard deviation under 50.
+      assertThat(ahead[i]).as("member %d", i).isPositive().isCloseTo(fresh[i], org.assertj.core.data.Offset.offset(250));
+    }
+  }
+
   @Test
   void forEachIntegerRefusesOtherEncodings() {
     SetValue set = new SetValue();

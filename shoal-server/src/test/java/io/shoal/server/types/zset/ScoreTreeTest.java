@@ -123,6 +123,136 @@ class ScoreTreeTest {
     assertThat(all).containsExactlyElementsOf(sorted.stream().map(Item::member).toList());
   }
 
+  /**
+   * Pops from both ends interleaved with inserts next to either end, so that the end leaves'
+   * entries keep moving within their arrays (the start offset up by pops from the front, down by
+   * inserts in front; the back's room used up until inserts must shift the front down), with
+   * removals and inserts inside leaves too: the tree must match the model and keep its invariants
+   * (which include that the slots outside a leaf's entries hold no member) after every step.
+   */
+  @Test
+  void popsFromBothEndsInterleavedWithInsertsNearThemMatchTheModel() {
+    for (long seed = 1; seed <= 4; seed++) {
+      Random random = new Random(seed);
+      ScoreTree tree = new ScoreTree();
+      TreeSet<Item> model = new TreeSet<>(ORDER);
+      int sequence = 0;
+      for (int step = 0; step < 40_000; step++) {
+        // Grows to a few thousand entries, then shrinks to empty, then grows again.
+        boolean growing = step < 15_000 || step >= 32_000;
+        int operation = random.nextInt(20);
+        int pops = growing ? 7 : 12;
+        if (operation < pops && !model.isEmpty()) {
+          boolean front = operation % 2 == 0;
+          long rank = front ? 0 : model.size() - 1;
+          Item expected = front ? model.pollFirst() : model.pollLast();
+          List<Item> removed = new ArrayList<>();
+          tree.deleteRange(rank, rank, (m, s, h) -> removed.add(new Item(s, m)));
+          assertThat(removed).usingElementComparator(ORDER).containsExactly(expected);
+        } else if (operation < 18) {
+          // Next to an end: just before or after the first (or last) entry, or at its score.
+          double score;
+          if (model.isEmpty()) {
+            score = random.nextInt(100);
+          } else {
+            Item end = operation % 2 == 0 ? model.first() : model.last();
+            score = end.score() + random.nextInt(3) - 1;
+          }
+          Item item = new Item(score, bytes("n" + sequence++));
+          model.add(item);
+          tree.insert(item.score(), item.member(), 0);
+        } else if (operation == 18 && !model.isEmpty()) {
+          // Somewhere inside: a removal that shifts the shorter side of its leaf.
+          List<Item> sorted = new ArrayList<>(model);
+          Item target = sorted.get(random.nextInt(sorted.size()));
+          assertThat(tree.delete(target.score(), target.member())).isTrue();
+          model.remove(target);
+        } else {
+          Item item = new Item(random.nextInt(100) + random.nextDouble(), bytes("r" + sequence++));
+          model.add(item);
+          tree.insert(item.score(), item.member(), 0);
+        }
+        assertThat(tree.length()).isEqualTo(model.size());
+        if (step % 3 == 0 || model.size() < 300) {
+          assertThat(tree.invariantsHold()).as("seed %d step %d", seed, step).isTrue();
+        }
+        if (step % 5000 == 4999) {
+          checkRanksAndRanges(tree, new ArrayList<>(model), random);
+        }
+      }
+      assertThat(tree.invariantsHold()).isTrue();
+      checkRanksAndRanges(tree, new ArrayList<>(model), random);
+    }
+  }
+
+  /** The prefetch of a batch of pops names the hashes of the entries the pops will take. */
+  @Test
+  void theEndHashesAreThoseOfTheEntriesPopsTake() {
+    ScoreTree tree = new ScoreTree();
+    Random random = new Random(3);
+    for (int i = 0; i < 5000; i++) {
+      byte[] member = bytes("e" + i);
+      tree.insert(random.nextInt(100_000), member, java.util.Arrays.hashCode(member));
+    }
+    for (int round = 0; round < 300; round++) {
+      boolean high = round % 3 == 0;
+      int batch = 1 + random.nextInt(20);
+      int[] expected = new int[batch];
+      for (int k = 0; k < batch; k++) {
+        expected[k] = tree.prefetchEndHash(high, k);
+      }
+      for (int k = 0; k < batch; k++) {
+        long rank = high ? tree.length() - 1 : 0;
+        int at = k;
+        tree.deleteRange(rank, rank, (member, score, hash) -> assertThat(hash).as("pop %d", at).isEqualTo(expected[at]));
+      }
+      for (int k = 0; k < batch / 2; k++) {
+        byte[] member = bytes("r" + round + "-" + k);
+        tree.insert(random.nextInt(100_000), member, java.util.Arrays.hashCode(member));
+      }
+    }
+    assertThat(tree.invariantsHold()).isTrue();
+    assertThat(new ScoreTree().prefetchEndHash(false, 0)).isZero();
+  }
+
+  @Test
+  void popsFromTheFrontMoveTheLeafStartAndInsertsUseTheRoomOnEitherSide() {
+    ScoreTree tree = new ScoreTree();
+    for (int i = 0; i < 64; i++) {
+      tree.insert(i, bytes("e" + i), 0);
+    }
+    assertThat(tree.height()).isZero();
+    for (int i = 0; i < 10; i++) {
+      tree.deleteRange(0, 0, (member, score, hash) -> { });
+    }
+    // Ten pops from the front of the one (full) leaf moved nothing: its entries begin at 10.
+    assertThat(tree.leafStart(0)).isEqualTo(10);
+    // Inserts at the back: no room after the entries, so those before shift down into the room
+    // the pops left in front.
+    for (int i = 64; i < 74; i++) {
+      tree.insert(i, bytes("e" + i), 0);
+      assertThat(tree.invariantsHold()).isTrue();
+    }
+    assertThat(tree.leafStart(0)).isZero();
+    assertThat(tree.height()).isZero();
+    tree.deleteRange(0, 0, (member, score, hash) -> { });
+    tree.insert(5, bytes("front"), 0);
+    assertThat(tree.leafStart(0)).isZero();
+    assertThat(tree.memberAt(0)).isEqualTo(bytes("front"));
+    // A full leaf again: the next insert splits it.
+    tree.insert(100, bytes("last"), 0);
+    assertThat(tree.height()).isEqualTo(1);
+    assertThat(tree.invariantsHold()).isTrue();
+    List<Double> scores = new ArrayList<>();
+    tree.visit(0, tree.length() - 1, false, (member, score) -> scores.add(score));
+    List<Double> expected = new ArrayList<>(List.of(5.0));
+    for (int i = 11; i < 74; i++) {
+      expected.add((double) i);
+    }
+    expected.add(100.0);
+    assertThat(scores).containsExactlyElementsOf(expected);
+  }
+
   @Test
   void membersCompareAsUnsignedBytesWithinAScore() {
     ScoreTree tree = new ScoreTree();

@@ -15,6 +15,38 @@ class ZSetValueTest {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The member prefetch's stages (see MemberPrefetchTest for the race with a writer): from a
+   * member they reach its table node, and the last stage loads the member and its leaf; a
+   * listpack is not walked.
+   */
+  @Test
+  void thePrefetchStagesLeadToTheMembersNode() {
+    ZSetValue set = new ZSetValue(128, 64);
+    for (int i = 0; i < 5000; i++) {
+      set.insert(bytes("element:" + i), i % 301);
+    }
+    int found = 0;
+    for (int i = 0; i < 5000; i++) {
+      byte[] member = bytes("element:" + i);
+      int hash = set.prefetchHash(member);
+      Object node = set.prefetchNode(set.prefetchBucket(hash), hash);
+      // The walk is bounded (4 nodes): a member deeper in a longer chain is not reached.
+      if (node != null) {
+        found++;
+        assertThat(((MemberTable.Node) node).member).isEqualTo(member);
+        assertThat(((MemberTable.Node) node).score).isEqualTo(i % 301);
+        assertThat(set.prefetchEntry(node)).isNotZero();
+      }
+    }
+    assertThat(found).isGreaterThan(4900);
+    assertThat(set.prefetchEntry(null)).isZero();
+    assertThat(set.prefetchNode("not a node", 1)).isNull();
+    ZSetValue listpack = new ZSetValue(128, 64);
+    listpack.insert(bytes("a"), 1);
+    assertThat(listpack.prefetchBucket(listpack.prefetchHash(bytes("a")))).isNull();
+  }
+
   @Test
   void convertsToSkipListPastTheEntryLimit() {
     ZSetValue set = new ZSetValue(3, 64);
