@@ -17,8 +17,9 @@ import java.util.Locale;
 
 /**
  * PFADD, PFCOUNT and PFMERGE over string values in Redis's HyperLogLog format
- * ({@link HyperLogLog}). PFCOUNT of a single key refreshes the cached cardinality in place, as
- * Redis does; that changes no register and no length, so memory accounting is unaffected.
+ * ({@link HyperLogLog}). PFCOUNT of a single key stores the value with its cardinality cached, as
+ * Redis does (a copy: stored strings are never changed in place); that changes no register and no
+ * length, so memory accounting is unaffected.
  */
 public final class HyperLogLogCommands implements ServerModule {
   static final String SPARSE_MAX_BYTES = "hll-sparse-max-bytes";
@@ -125,7 +126,15 @@ public final class HyperLogLogCommands implements ServerModule {
   private static void pfcount(CommandContext c) {
     if (c.argc() == 2) {
       byte[] value = lookup(c, c.arg(1));
-      c.reply().integer(value == null ? 0 : HyperLogLog.count(value));
+      if (value == null) {
+        c.reply().integer(0);
+        return;
+      }
+      byte[] cached = HyperLogLog.withCache(value);
+      if (cached != value) {
+        c.db().setKeepTtl(c.arg(1), cached);
+      }
+      c.reply().integer(HyperLogLog.count(cached));
       return;
     }
     byte[] registers = new byte[HyperLogLog.REGISTERS];

@@ -226,25 +226,30 @@ public final class HyperLogLog {
   }
 
   /**
-   * Adds elements (arguments {@code from} onwards) to a valid HyperLogLog. Dense values change in
-   * place; a sparse value is re-encoded. Returns the value to store, the same array when nothing
-   * changed or the change was in place, and sets {@code changed[0]}.
+   * Adds elements (arguments {@code from} onwards) to a valid HyperLogLog. Returns the value to
+   * store, the same array when nothing changed, and sets {@code changed[0]}. A changed dense value
+   * is a copy: a stored string may be shared (COPY, a snapshot being written, shared counters), so
+   * it is never written in place, where Redis's fork and string duplication make that safe.
    */
   public static byte[] add(byte[] value, byte[][] elements, int from, long sparseMaxBytes, boolean[] changed) {
     if (isDense(value)) {
+      byte[] dense = value;
       for (int i = from; i < elements.length; i++) {
         long pattern = patternOf(elements[i]);
         int index = (int) pattern;
         int count = (int) (pattern >>> 32);
-        if (count > denseGet(value, index)) {
-          denseSet(value, index, count);
+        if (count > denseGet(dense, index)) {
+          if (dense == value) {
+            dense = value.clone();
+          }
+          denseSet(dense, index, count);
           changed[0] = true;
         }
       }
       if (changed[0]) {
-        invalidateCache(value);
+        invalidateCache(dense);
       }
-      return value;
+      return dense;
     }
     byte[] registers = registers(value);
     for (int i = from; i < elements.length; i++) {
@@ -294,7 +299,7 @@ public final class HyperLogLog {
     value[15] |= (byte) 0x80;
   }
 
-  /** PFCOUNT of one value: the cached cardinality, or a fresh estimate written into the cache. */
+  /** PFCOUNT of one value: the cached cardinality, or a fresh estimate (the value is not written). */
   public static long count(byte[] value) {
     if ((value[15] & 0x80) == 0) {
       long cached = 0;
@@ -303,11 +308,23 @@ public final class HyperLogLog {
       }
       return cached;
     }
-    long estimate = estimate(registers(value));
-    for (int i = 0; i < 8; i++) {
-      value[8 + i] = (byte) (estimate >>> (8 * i));
+    return estimate(registers(value));
+  }
+
+  /**
+   * The value with its cardinality cached, as Redis's PFCOUNT leaves it: the value itself when its
+   * cache is valid, else a copy carrying the estimate (see {@link #add} for why never in place).
+   */
+  public static byte[] withCache(byte[] value) {
+    if ((value[15] & 0x80) == 0) {
+      return value;
     }
-    return estimate;
+    long estimate = estimate(registers(value));
+    byte[] cached = value.clone();
+    for (int i = 0; i < 8; i++) {
+      cached[8 + i] = (byte) (estimate >>> (8 * i));
+    }
+    return cached;
   }
 
   /** Ertl's estimator over a register array, as Redis's hllCount. */

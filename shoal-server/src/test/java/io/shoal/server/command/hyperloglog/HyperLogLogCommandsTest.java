@@ -51,6 +51,29 @@ class HyperLogLogCommandsTest {
   }
 
   @Test
+  void aCopiedDenseValueChangesAloneWhenAddedTo() {
+    try (Jedis jedis = server.jedis()) {
+      String[] elements = new String[5000];
+      for (int i = 0; i < elements.length; i++) {
+        elements[i] = "el" + i;
+      }
+      jedis.pfadd("{c}src", elements);
+      assertThat(jedis.sendCommand(() -> "PFDEBUG".getBytes(), "ENCODING".getBytes(), "{c}src".getBytes()))
+          .isEqualTo("dense".getBytes());
+      long before = jedis.pfcount("{c}src");
+      byte[] bytes = jedis.get("{c}src".getBytes());
+      assertThat(jedis.copy("{c}src", "{c}dst", false)).isTrue();
+      for (int i = 0; i < 100; i++) {
+        jedis.pfadd("{c}dst", "other" + i);
+      }
+      assertThat(jedis.pfcount("{c}dst")).isGreaterThan(before);
+      // The copy shares nothing the add could change: the source's registers and bytes stay.
+      assertThat(jedis.pfcount("{c}src")).isEqualTo(before);
+      assertThat(jedis.get("{c}src".getBytes())).isEqualTo(bytes);
+    }
+  }
+
+  @Test
   void pfcountOfSeveralKeysCountsTheUnion() {
     try (Jedis jedis = server.jedis()) {
       jedis.pfadd("{u}a", "1", "2", "3", "4");

@@ -48,7 +48,7 @@ class HyperLogLogTest {
     assertThat(HyperLogLog.estimate(HyperLogLog.registers(redis))).isEqualTo(25);
     // The canonical re-encoding happens to match Redis's bytes apart from the cache.
     assertThat(HyperLogLog.count(ours)).isEqualTo(25);
-    assertThat(ours).isEqualTo(redis);
+    assertThat(HyperLogLog.withCache(ours)).isEqualTo(redis);
   }
 
   @Test
@@ -61,7 +61,7 @@ class HyperLogLogTest {
     assertThat(HyperLogLog.registers(ours)).isEqualTo(HyperLogLog.registers(redis));
     assertThat(HyperLogLog.estimate(HyperLogLog.registers(redis))).isEqualTo(5041);
     assertThat(HyperLogLog.count(ours)).isEqualTo(5041);
-    assertThat(ours).isEqualTo(redis);
+    assertThat(HyperLogLog.withCache(ours)).isEqualTo(redis);
   }
 
   @Test
