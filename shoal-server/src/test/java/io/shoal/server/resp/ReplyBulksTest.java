@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The one-capacity-check bulk writer gives byte for byte what bulk-by-bulk writing gives. */
+/** The staged bulk writer gives byte for byte what bulk-by-bulk writing gives. */
 class ReplyBulksTest {
   @Test
   void bulksMatchBulkByBulkOnHeapAndDirectBuffers() {
@@ -39,6 +39,32 @@ class ReplyBulksTest {
             .isEqualTo(ByteBufUtil.getBytes(expected));
         target.release();
       }
+    }
+  }
+
+  @Test
+  void runsLongerThanTheStagingArrayMatchBulkByBulk() {
+    Random random = new Random(12);
+    // Thousands of short elements (the staging array fills and is copied out several times), with
+    // elements near and past its 16 KB size among them.
+    byte[][] values = new byte[6000][];
+    for (int i = 0; i < values.length; i++) {
+      int length = i % 997 == 0 ? 16 * 1024 - 20 + random.nextInt(40) : random.nextInt(i % 3 == 0 ? 12 : 120);
+      values[i] = new byte[length];
+      random.nextBytes(values[i]);
+    }
+    ByteBuf expected = Unpooled.buffer(1);
+    Reply one = new Reply(expected);
+    for (byte[] value : values) {
+      one.bulk(value);
+    }
+    for (ByteBuf target : new ByteBuf[] {Unpooled.buffer(1), PooledByteBufAllocator.DEFAULT.directBuffer(3)}) {
+      Reply bulk = new Reply(target);
+      bulk.bulks(values, 0, 2500);
+      bulk.bulks(values, 2500, values.length - 2500);
+      assertThat(bulk.repliesWritten()).isEqualTo(values.length);
+      assertThat(ByteBufUtil.getBytes(target)).isEqualTo(ByteBufUtil.getBytes(expected));
+      target.release();
     }
   }
 
