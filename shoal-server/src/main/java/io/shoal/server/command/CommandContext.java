@@ -36,6 +36,11 @@ public final class CommandContext {
   // System.nanoTime at the end of the previous command of the batch of requests being run, 0
   // outside a batch: the next command's start, so a pipelined command reads the clock once.
   private long batchClock;
+  // Calls and microseconds of consecutive runs of one command in a batch, not yet added to its
+  // shared counters (see tally).
+  private CommandStats talliedStats;
+  private long talliedCalls;
+  private long talliedMicros;
   // Reused by slotsOfKeys, so that a command of many keys allocates nothing for their slots.
   private int[] slotScratch = new int[16];
   // Written with what Database.prefetch returns, so that its loads are not optimised away.
@@ -53,6 +58,49 @@ public final class CommandContext {
    */
   public void batchClock(long nanos) {
     batchClock = nanos;
+    if (nanos == 0) {
+      flushTally();
+    }
+  }
+
+  /**
+   * Counts a completed call of a command (INFO commandstats, total_commands_processed). Within a
+   * batch, consecutive calls of the same command are summed here and added to the shared
+   * counters once, when another command comes ({@link #flushTallyBefore}) or the batch ends:
+   * each shared add is an atomic update of a counter every I/O thread writes, and three of them
+   * per pipelined request were a tenth of the time of a request as simple as LPUSH. The batch's
+   * replies leave after it ends, so a client never reads the counters without its own calls.
+   */
+  void tally(CommandStats stats, long micros) {
+    if (talliedStats != stats) {
+      flushTally();
+      talliedStats = stats;
+    }
+    talliedCalls++;
+    talliedMicros += micros;
+    if (batchClock == 0) {
+      flushTally();
+    }
+  }
+
+  /** Adds the summed calls to the counters before a different command runs (it may read them). */
+  void flushTallyBefore(CommandSpec next) {
+    if (talliedStats != null && talliedStats != next.stats()) {
+      flushTally();
+    }
+  }
+
+  /** Adds the calls summed so far to the shared counters. */
+  public void flushTally() {
+    CommandStats stats = talliedStats;
+    if (stats != null) {
+      stats.calls.add(talliedCalls);
+      stats.micros.add(talliedMicros);
+      server.stats().commandsProcessed.add(talliedCalls);
+      talliedStats = null;
+      talliedCalls = 0;
+      talliedMicros = 0;
+    }
   }
 
   /** The start time of a command: the end of the previous one in the batch, else now. */

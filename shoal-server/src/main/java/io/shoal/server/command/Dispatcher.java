@@ -136,6 +136,7 @@ public final class Dispatcher {
       reply.error(refusal);
       return;
     }
+    context.flushTallyBefore(spec);
     int[] keyPositions = spec.keyPositions(args);
     // The common single-key command takes its slot without an array of slots.
     // (Or the slot the caller computed for the first key, when that is the key.)
@@ -208,8 +209,7 @@ public final class Dispatcher {
     }
     long micros = (context.commandEnd() - started) / 1000;
     CommandStats stats = spec.stats();
-    stats.calls.increment();
-    stats.micros.add(micros);
+    context.tally(stats, micros);
     if (failed) {
       stats.failed.increment();
     }
