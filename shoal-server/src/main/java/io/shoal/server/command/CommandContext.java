@@ -2,6 +2,7 @@ package io.shoal.server.command;
 
 import io.shoal.server.ShoalServer;
 import io.shoal.server.client.ClientConnection;
+import io.shoal.server.keyspace.CollectionValue;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.resp.NumberFormat;
 import io.shoal.server.resp.Reply;
@@ -36,6 +37,8 @@ public final class CommandContext {
   // System.nanoTime at the end of the previous command of the batch of requests being run, 0
   // outside a batch: the next command's start, so a pipelined command reads the clock once.
   private long batchClock;
+  // The collection at the command's key that it changed in place, if it said so (see changedInPlace).
+  private CollectionValue changedInPlace;
   // Calls and microseconds of consecutive runs of one command in a batch, not yet added to its
   // shared counters (see tally).
   private CommandStats talliedStats;
@@ -124,6 +127,7 @@ public final class CommandContext {
     this.keyPositions = null;
     this.keySlots = null;
     this.keySlot = -1;
+    this.changedInPlace = null;
     if (rewritten) {
       effects.clear();
       rewritten = false;
@@ -171,6 +175,20 @@ public final class CommandContext {
    */
   public List<byte[][]> propagation() {
     return rewritten ? effects : null;
+  }
+
+  /**
+   * Tells the dispatcher that the command changed {@code value}, the collection stored at its one
+   * key, in place: the write's bookkeeping then updates the value's memory accounting without
+   * looking the key up a second time (a hash and a probe per LPUSH or LPOP).
+   */
+  public void changedInPlace(CollectionValue value) {
+    changedInPlace = value;
+  }
+
+  /** What {@link #changedInPlace} said for this execution, or null. */
+  CollectionValue changedInPlace() {
+    return changedInPlace;
   }
 
   /** The slots of the key arguments, as computed for locking; see {@link #slotOf}. */

@@ -32,6 +32,8 @@ public final class Reply {
   private static final int STAGING_BYTES = 16 * 1024;
   /** At most the framing of one bulk string: '$', 10 digits, CRLF, and the closing CRLF. */
   private static final int MAX_FRAMING = 15;
+  /** Bulk strings up to this length are assembled in {@link #scratch}. */
+  private static final int SHORT_BULK = 48;
   /** Elements up to this length are copied byte by byte (cheaper than a call to the array copy). */
   private static final int SMALL_COPY = 16;
   private static final ThreadLocal<byte[]> STAGING = ThreadLocal.withInitial(() -> new byte[STAGING_BYTES]);
@@ -50,6 +52,8 @@ public final class Reply {
   }
 
   private ByteBuf out;
+  /** Where a short bulk string or an integer reply is assembled before its one write. */
+  private final byte[] scratch = new byte[SHORT_BULK + MAX_FRAMING];
   private int protocol = 2;
   private long repliesWritten;
 
@@ -126,9 +130,32 @@ public final class Reply {
       out.writeBytes(SMALL_INTS[(int) value]);
       return;
     }
-    out.writeByte(':');
-    writeDecimal(value);
-    out.writeBytes(CRLF);
+    if (value == Long.MIN_VALUE) {
+      out.writeByte(':');
+      writeDecimal(value);
+      out.writeBytes(CRLF);
+      return;
+    }
+    // ':', the digits and CRLF in the scratch array, one write (LPUSH's list length).
+    byte[] staging = scratch;
+    staging[0] = ':';
+    int at = 1;
+    if (value < 0) {
+      staging[at++] = '-';
+      value = -value;
+    }
+    int digits = 1;
+    for (long t = value; t >= 10; t /= 10) {
+      digits++;
+    }
+    at += digits;
+    for (int i = at - 1; digits > 0; i--, digits--) {
+      staging[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    staging[at] = '\r';
+    staging[at + 1] = '\n';
+    out.writeBytes(staging, 0, at + 2);
   }
 
   /** An integer reply from the canonical decimal text of the number (what INCR just stored). */
@@ -149,6 +176,20 @@ public final class Reply {
 
   public void bulk(byte[] value, int offset, int length) {
     repliesWritten++;
+    if (length <= SHORT_BULK) {
+      // Assembled in the scratch array and written in one piece: one checked write to the
+      // direct output instead of three (header, value, CRLF); LPOP's and GET's usual reply.
+      byte[] staging = scratch;
+      int at = stageHeader(staging, 0, length);
+      for (int j = 0; j < length; j++) {
+        staging[at + j] = value[offset + j];
+      }
+      at += length;
+      staging[at] = '\r';
+      staging[at + 1] = '\n';
+      out.writeBytes(staging, 0, at + 2);
+      return;
+    }
     if (length < BULK_HEADERS.length) {
       out.writeBytes(BULK_HEADERS[length]);
     } else {

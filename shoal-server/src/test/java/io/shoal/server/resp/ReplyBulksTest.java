@@ -86,6 +86,25 @@ class ReplyBulksTest {
   }
 
   @Test
+  void bulkWritesHeaderValueAndCrlfForEveryLength() {
+    Random random = new Random(13);
+    for (ByteBuf target : new ByteBuf[] {Unpooled.buffer(1), PooledByteBufAllocator.DEFAULT.directBuffer(2)}) {
+      Reply reply = new Reply(target);
+      java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+      for (int length = 0; length < 700; length += length < 70 ? 1 : 37) {
+        byte[] value = new byte[length + 5];
+        random.nextBytes(value);
+        reply.bulk(value, 2, length); // a slice, as from the middle of an argument
+        expected.writeBytes(("$" + length + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        expected.write(value, 2, length);
+        expected.writeBytes(new byte[] {'\r', '\n'});
+      }
+      assertThat(ByteBufUtil.getBytes(target)).isEqualTo(expected.toByteArray());
+      target.release();
+    }
+  }
+
+  @Test
   void emptyRunWritesNothing() {
     ByteBuf target = Unpooled.buffer();
     new Reply(target).bulks(new byte[][] {"a".getBytes()}, 1, 0);
