@@ -369,7 +369,6 @@ public final class ShoalServer implements AutoCloseable {
 
   /** After every executed command: statistics and the slow log. */
   public void commandCompleted(ClientConnection client, CommandSpec spec, byte[][] args, long micros) {
-    stats.commandsProcessed.increment();
     long threshold = core.slowlogSlowerThan.asLong();
     if (threshold >= 0 && micros >= threshold && !spec.has(io.shoal.server.command.CommandFlag.SKIP_SLOWLOG)) {
       slowLog.add(clock.getAsLong() / 1000, micros, args, client.address(), client.name(), core.slowlogMaxLen.asInt());

@@ -2,6 +2,7 @@ package io.shoal.server.command;
 
 import io.shoal.server.ShoalServer;
 import io.shoal.server.client.ClientConnection;
+import io.shoal.server.keyspace.CollectionValue;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.keyspace.RandomDraws;
 import io.shoal.server.resp.NumberFormat;
@@ -39,6 +40,13 @@ public final class CommandContext {
   // System.nanoTime at the end of the previous command of the batch of requests being run, 0
   // outside a batch: the next command's start, so a pipelined command reads the clock once.
   private long batchClock;
+  // The collection at the command's key that it changed in place, if it said so (see changedInPlace).
+  private CollectionValue changedInPlace;
+  // Calls and microseconds of consecutive runs of one command in a batch, not yet added to its
+  // shared counters (see tally).
+  private CommandStats talliedStats;
+  private long talliedCalls;
+  private long talliedMicros;
   // Reused by slotsOfKeys, so that a command of many keys allocates nothing for their slots.
   private int[] slotScratch = new int[16];
   // Reused by prefetch for the keys' table hashes.
@@ -58,6 +66,49 @@ public final class CommandContext {
    */
   public void batchClock(long nanos) {
     batchClock = nanos;
+    if (nanos == 0) {
+      flushTally();
+    }
+  }
+
+  /**
+   * Counts a completed call of a command (INFO commandstats, total_commands_processed). Within a
+   * batch, consecutive calls of the same command are summed here and added to the shared
+   * counters once, when another command comes ({@link #flushTallyBefore}) or the batch ends:
+   * each shared add is an atomic update of a counter every I/O thread writes, and the three of
+   * every call drew about a tenth of the Java samples of pipelined LPUSHes in a profile. The batch's
+   * replies leave after it ends, so a client never reads the counters without its own calls.
+   */
+  void tally(CommandStats stats, long micros) {
+    if (talliedStats != stats) {
+      flushTally();
+      talliedStats = stats;
+    }
+    talliedCalls++;
+    talliedMicros += micros;
+    if (batchClock == 0) {
+      flushTally();
+    }
+  }
+
+  /** Adds the summed calls to the counters before a different command runs (it may read them). */
+  void flushTallyBefore(CommandSpec next) {
+    if (talliedStats != null && talliedStats != next.stats()) {
+      flushTally();
+    }
+  }
+
+  /** Adds the calls summed so far to the shared counters. */
+  public void flushTally() {
+    CommandStats stats = talliedStats;
+    if (stats != null) {
+      stats.calls.add(talliedCalls);
+      stats.micros.add(talliedMicros);
+      server.stats().commandsProcessed.add(talliedCalls);
+      talliedStats = null;
+      talliedCalls = 0;
+      talliedMicros = 0;
+    }
   }
 
   /** The start time of a command: the end of the previous one in the batch, else now. */
@@ -81,6 +132,7 @@ public final class CommandContext {
     this.keyPositions = null;
     this.keySlots = null;
     this.keySlot = -1;
+    this.changedInPlace = null;
     if (rewritten) {
       effects.clear();
       rewritten = false;
@@ -128,6 +180,20 @@ public final class CommandContext {
    */
   public List<byte[][]> propagation() {
     return rewritten ? effects : null;
+  }
+
+  /**
+   * Tells the dispatcher that the command changed {@code value}, the collection stored at its one
+   * key, in place: the write's bookkeeping then updates the value's memory accounting without
+   * looking the key up a second time (a hash and a probe per LPUSH or LPOP).
+   */
+  public void changedInPlace(CollectionValue value) {
+    changedInPlace = value;
+  }
+
+  /** What {@link #changedInPlace} said for this execution, or null. */
+  CollectionValue changedInPlace() {
+    return changedInPlace;
   }
 
   /** The slots of the key arguments, as computed for locking; see {@link #slotOf}. */

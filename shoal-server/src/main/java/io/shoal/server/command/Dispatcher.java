@@ -2,6 +2,7 @@ package io.shoal.server.command;
 
 import io.shoal.server.ShoalServer;
 import io.shoal.server.client.ClientConnection;
+import io.shoal.server.keyspace.CollectionValue;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.keyspace.SlotLocks;
 import io.shoal.server.resp.Reply;
@@ -144,6 +145,7 @@ public final class Dispatcher {
       reply.error(refusal);
       return;
     }
+    context.flushTallyBefore(spec);
     int[] keyPositions = spec.keyPositions(args);
     // The common single-key command takes its slot without an array of slots.
     // (Or the slot the caller computed for the first key, when that is the key.)
@@ -184,7 +186,7 @@ public final class Dispatcher {
         // A write that propagates nothing changed nothing (DEL of a missing key, SET NX refused):
         // as in Redis, which signals a modified key only on a change, it does not abort WATCHers.
         boolean changed = propagation == null || !propagation.isEmpty();
-        afterWrite(client, spec, args, keyPositions, slot, slots, changed);
+        afterWrite(client, spec, args, keyPositions, slot, slots, changed, context.changedInPlace());
         if (lockEverything(spec)) {
           afterKeylessWrite(client);
         }
@@ -216,8 +218,7 @@ public final class Dispatcher {
     }
     long micros = (context.commandEnd() - started) / 1000;
     CommandStats stats = spec.stats();
-    stats.calls.increment();
-    stats.micros.add(micros);
+    context.tally(stats, micros);
     if (failed) {
       stats.failed.increment();
     }
@@ -233,7 +234,7 @@ public final class Dispatcher {
   }
 
   private void afterWrite(ClientConnection client, CommandSpec spec, byte[][] args, int[] keyPositions,
-      int slot, int[] slots, boolean changed) {
+      int slot, int[] slots, boolean changed, CollectionValue changedInPlace) {
     if (keyPositions.length == 0) {
       return;
     }
@@ -250,7 +251,11 @@ public final class Dispatcher {
       }
       byte[] key = args[position];
       if (collections) {
-        db.changed(key, slot >= 0 ? slot : slotsInOrder ? slots[j] : KeySlot.of(key));
+        if (changedInPlace != null && keyPositions.length == 1 && changedInPlace.length() > 0) {
+          db.changedInPlace(changedInPlace);
+        } else {
+          db.changed(key, slot >= 0 ? slot : slotsInOrder ? slots[j] : KeySlot.of(key));
+        }
       }
       for (int i = 0; i < listeners.size(); i++) {
         listeners.get(i).keyWritten(client.db(), key, client);

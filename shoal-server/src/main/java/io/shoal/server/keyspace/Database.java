@@ -307,6 +307,16 @@ public final class Database {
     }
   }
 
+  /**
+   * {@link #changed(byte[], int)} for a non-empty collection its writer holds, which is the value
+   * stored at its key: its memory accounting only, without looking the key up again.
+   */
+  public void changedInPlace(CollectionValue collection) {
+    long now = collection.memoryBytes();
+    keyspace.account(now - collection.accountedBytes);
+    collection.accountedBytes = now;
+  }
+
   /** Deletes a key; true if it existed (and had not expired). */
   public boolean remove(byte[] key) {
     SlotTable table = slots[KeySlot.of(key)];

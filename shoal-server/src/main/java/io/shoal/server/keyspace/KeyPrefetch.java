@@ -76,6 +76,11 @@ public final class KeyPrefetch {
     if (count == MAX_KEYS) {
       return -1;
     }
+    if (count > 0 && member == null && members[count - 1] == null && Arrays.equals(keys[count - 1], key)) {
+      // The same key as the request before (a pipeline of LPUSHes to one list): its places are
+      // loaded once, and the slot is the one computed for it.
+      return slots[count - 1];
+    }
     int slot = KeySlot.of(key);
     if (member != null) {
       members[count] = member;

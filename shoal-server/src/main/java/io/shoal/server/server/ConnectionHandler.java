@@ -342,6 +342,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (client.closing()) {
       flushAndClose();
     } else if (output.readableBytes() > 64 * 1024) {
+      context.flushTally(); // replies leave before the batch ends: their calls are counted first
       flush();
     }
   }

@@ -39,6 +39,23 @@ class KeyPrefetchTest {
   }
 
   @Test
+  void aKeyRepeatedByTheNextRequestTakesNoSecondPlace() {
+    KeyPrefetch prefetch = new KeyPrefetch();
+    byte[] list = "mylist".getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < 16; i++) {
+      // A new array each time, as each parsed request has its own.
+      assertThat(prefetch.add(list.clone())).isEqualTo(KeySlot.of(list));
+    }
+    assertThat(prefetch.size()).isEqualTo(1);
+    assertThat(prefetch.add(key(1))).isEqualTo(KeySlot.of(key(1)));
+    assertThat(prefetch.add(list.clone(), "member".getBytes(StandardCharsets.US_ASCII))).isEqualTo(KeySlot.of(list));
+    assertThat(prefetch.add(list.clone(), "member".getBytes(StandardCharsets.US_ASCII))).isEqualTo(KeySlot.of(list));
+    // Requests with a member each keep their place (their members differ in general).
+    assertThat(prefetch.size()).isEqualTo(4);
+    prefetch.clear();
+  }
+
+  @Test
   @Timeout(120) // a prefetch that looped would hang here
   void toleratesTablesResizedByAnotherThreadMeanwhile() throws Exception {
     Keyspace keyspace = new Keyspace(1, 16, System::currentTimeMillis);

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The one-capacity-check bulk writer gives byte for byte what bulk-by-bulk writing gives. */
+/** The staged bulk writer gives byte for byte what bulk-by-bulk writing gives. */
 class ReplyBulksTest {
   @Test
   void bulksMatchBulkByBulkOnHeapAndDirectBuffers() {
@@ -70,6 +70,32 @@ class ReplyBulksTest {
   }
 
   @Test
+  void runsLongerThanTheStagingArrayMatchBulkByBulk() {
+    Random random = new Random(12);
+    // Thousands of short elements (the staging array fills and is copied out several times), with
+    // elements near and past its 16 KB size among them.
+    byte[][] values = new byte[6000][];
+    for (int i = 0; i < values.length; i++) {
+      int length = i % 997 == 0 ? 16 * 1024 - 20 + random.nextInt(40) : random.nextInt(i % 3 == 0 ? 12 : 120);
+      values[i] = new byte[length];
+      random.nextBytes(values[i]);
+    }
+    ByteBuf expected = Unpooled.buffer(1);
+    Reply one = new Reply(expected);
+    for (byte[] value : values) {
+      one.bulk(value);
+    }
+    for (ByteBuf target : new ByteBuf[] {Unpooled.buffer(1), PooledByteBufAllocator.DEFAULT.directBuffer(3)}) {
+      Reply bulk = new Reply(target);
+      bulk.bulks(values, 0, 2500);
+      bulk.bulks(values, 2500, values.length - 2500);
+      assertThat(bulk.repliesWritten()).isEqualTo(values.length);
+      assertThat(ByteBufUtil.getBytes(target)).isEqualTo(ByteBufUtil.getBytes(expected));
+      target.release();
+    }
+  }
+
+  @Test
   void integersAreWrittenAsLongToStringWrites() {
     long[] values = {0, 9, 10, 99, 1023, 1024, 1025, 123456789, -1, -10, -1024, Long.MAX_VALUE,
         Long.MIN_VALUE, Long.MIN_VALUE + 1, 1_000_000_000_000L};
@@ -82,6 +108,25 @@ class ReplyBulksTest {
       }
       assertThat(new String(ByteBufUtil.getBytes(target), java.nio.charset.StandardCharsets.US_ASCII))
           .isEqualTo(expected.toString());
+      target.release();
+    }
+  }
+
+  @Test
+  void bulkWritesHeaderValueAndCrlfForEveryLength() {
+    Random random = new Random(13);
+    for (ByteBuf target : new ByteBuf[] {Unpooled.buffer(1), PooledByteBufAllocator.DEFAULT.directBuffer(2)}) {
+      Reply reply = new Reply(target);
+      java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+      for (int length = 0; length < 700; length += length < 70 ? 1 : 37) {
+        byte[] value = new byte[length + 5];
+        random.nextBytes(value);
+        reply.bulk(value, 2, length); // a slice, as from the middle of an argument
+        expected.writeBytes(("$" + length + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        expected.write(value, 2, length);
+        expected.writeBytes(new byte[] {'\r', '\n'});
+      }
+      assertThat(ByteBufUtil.getBytes(target)).isEqualTo(expected.toByteArray());
       target.release();
     }
   }

@@ -154,6 +154,7 @@ public final class ListCommands implements ServerModule {
     }
     list.updateEncoding(edits.maxListpackSize());
     c.notify('l', left ? "lpush" : "rpush", key);
+    c.changedInPlace(list);
     c.reply().integer(list.size());
   }
 
@@ -180,11 +181,15 @@ public final class ListCommands implements ServerModule {
       reply.emptyArray();
       return;
     }
-    byte[][] popped = edits.pop(c.client().db(), key, list, left, count);
+    c.changedInPlace(list);
     if (!hasCount) {
-      reply.bulk(popped[0]);
+      // One element: no array of the popped elements.
+      byte[] value = left ? list.popFirst() : list.popLast();
+      edits.removed(c.client().db(), key, list, left);
+      reply.bulk(value);
       return;
     }
+    byte[][] popped = edits.pop(c.client().db(), key, list, left, count);
     reply.array(popped.length);
     reply.bulks(popped, 0, popped.length);
   }
