@@ -76,9 +76,11 @@ public final class KeyPrefetch {
     if (count == MAX_KEYS) {
       return -1;
     }
-    if (count > 0 && member == null && members[count - 1] == null && Arrays.equals(keys[count - 1], key)) {
+    if (count > 0 && member == null && popEnd == 0 && members[count - 1] == null && pops[count - 1] == 0
+        && Arrays.equals(keys[count - 1], key)) {
       // The same key as the request before (a pipeline of LPUSHes to one list): its places are
-      // loaded once, and the slot is the one computed for it.
+      // loaded once, and the slot is the one computed for it. Pops are kept apart: each takes its
+      // own entry (ZPOPMIN's next one, SPOP's own number drawn ahead).
       return slots[count - 1];
     }
     int slot = KeySlot.of(key);
