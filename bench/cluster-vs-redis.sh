@@ -10,7 +10,7 @@
 #   PIPELINES=16 N=4000000 bench/cluster-vs-redis.sh  # only -P 16, long enough for the client's timer
 #
 # Shoal runs on the newest JDK under /usr/lib/jvm (as the ./shoal launcher picks it; JAVA overrides),
-# with SHOAL_JAVA_OPTS (default -XX:+UseParallelGC) and SHOAL_ARGS (extra `server` options, e.g.
+# with SHOAL_JAVA_OPTS (default: the launcher's, bench/java.sh) and SHOAL_ARGS (extra `server` options, e.g.
 # "--set io-threads=2"). Both sides run without persistence (Redis: --save '' --appendonly no; Shoal:
 # save= appendonly=no), as otherwise only Shoal would snapshot every 60 s under the write load.
 set -euo pipefail
@@ -55,7 +55,7 @@ echo "== starting $NODES Shoal nodes ($SHOAL_BASE..) on $JAVA"
 for port in "${shoal_ports[@]}"; do
   mkdir -p "$work/shoal-$port"
   # shellcheck disable=SC2086
-  "$JAVA" $JAVA_FLAGS ${SHOAL_JAVA_OPTS:--XX:+UseParallelGC} -jar "$root/shoal-cli/target/shoal.jar" server --cluster \
+  "$JAVA" $JAVA_FLAGS ${SHOAL_JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$root/shoal-cli/target/shoal.jar" server --cluster \
     --port "$port" --dir "$work/shoal-$port" --set save= --set appendonly=no $SHOAL_ARGS > "$work/shoal-$port.log" 2>&1 &
   pids+=($!)
 done

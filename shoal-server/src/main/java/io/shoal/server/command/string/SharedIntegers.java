@@ -13,8 +13,8 @@ import io.shoal.server.resp.NumberFormat;
  * stored string is never changed in place (see {@link StringCommands}): snapshots, COPY, DUMP,
  * replies and the AOF keep references to stored arrays, and every change stores a new one. The
  * cached arrays are never handed to anything that writes into its argument: SETBIT, SETRANGE,
- * APPEND and BITFIELD copy the stored value first, and a dense HyperLogLog (the one string
- * changed in place) starts with "HYLL", which no number does.
+ * APPEND and BITFIELD copy the stored value first, and PFADD/PFCOUNT store a changed copy of a
+ * HyperLogLog.
  */
 final class SharedIntegers {
   /** Numbers below this one are shared. */
