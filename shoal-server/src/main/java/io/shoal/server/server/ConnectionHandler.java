@@ -49,6 +49,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private ByteBuf output;
   /** True while a {@link ReplyBarrier} holds the output: nothing is read or flushed meanwhile. */
   private boolean held;
+  /** True when a read since the last read-complete held more than one request (a pipeline). */
+  private boolean pipelinedRead;
   /** True while this connection waits in its event loop's {@link FlushBatch}. */
   private boolean inFlushBatch;
   /** Requests parsed ahead, and the input's reader index after each. */
@@ -142,9 +144,16 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (inFlushBatch) {
       return;
     }
-    if (!held && output != null && output.isReadable() && server.batchesReplies(client)) {
+    boolean pipelined = pipelinedRead;
+    pipelinedRead = false;
+    boolean barrier = !held && output != null && output.isReadable() && server.batchesReplies(client);
+    if (barrier || (pipelined && !held && output != null && output.isReadable())) {
+      // A pipelined batch's replies go out with the event loop's other connections at the end of
+      // the iteration, as Redis writes every client's replies in beforeSleep: flushed one by one as
+      // each batch finished, the connections read first in an iteration waited less and the last
+      // ones more (-P 16 p99 above Redis's with a lower p50; docs/performance.md, seventh round).
       inFlushBatch = true;
-      FlushBatch.join(server, this, ctx.executor());
+      FlushBatch.join(server, this, ctx.executor(), barrier);
       return;
     }
     flush();
@@ -236,6 +245,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
       }
       if (count > 1) {
+        pipelinedRead = true;
         prefetchKeys(count);
       }
       int ran = 0;

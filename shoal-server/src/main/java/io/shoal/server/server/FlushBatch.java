@@ -7,7 +7,8 @@ import java.util.ArrayList;
 
 /**
  * The connections of one event loop whose replies wait for a reply barrier's shared work (the
- * AOF's write of the records their commands logged). Instead of each connection paying for that
+ * AOF's write of the records their commands logged), or for the end of the iteration after a
+ * pipelined read. Instead of each connection paying for that
  * work when it flushes, they join this batch; a task on the event loop, which Netty runs after
  * the iteration's reads, does the work once (Redis's beforeSleep: one AOF write per iteration,
  * not one per client) and then flushes every connection of the batch.
@@ -33,8 +34,12 @@ final class FlushBatch implements Runnable {
    */
   static final int EARLY = 2;
 
-  /** Adds a connection of the calling event loop to its batch; the first one schedules the batch. */
-  static void join(ShoalServer server, ConnectionHandler connection, EventExecutor eventLoop) {
+  /**
+   * Adds a connection of the calling event loop to its batch; the first one schedules the batch.
+   * {@code barrier} says a reply barrier batches it; a connection that only read a pipeline
+   * ({@link ConnectionHandler#channelReadComplete}) waits for the end of the iteration.
+   */
+  static void join(ShoalServer server, ConnectionHandler connection, EventExecutor eventLoop, boolean barrier) {
     FlushBatch batch = OF_EVENT_LOOP.get();
     if (!batch.scheduled) {
       batch.scheduled = true;
@@ -42,7 +47,7 @@ final class FlushBatch implements Runnable {
       eventLoop.execute(batch);
     }
     batch.waiting.add(connection);
-    if (batch.waiting.size() >= EARLY && server.replyBatchesFlushEarly()) {
+    if (barrier && batch.waiting.size() >= EARLY && server.replyBatchesFlushEarly()) {
       batch.flush();
     }
   }
