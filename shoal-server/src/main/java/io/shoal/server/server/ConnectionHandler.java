@@ -146,15 +146,17 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     boolean pipelined = pipelinedRead;
     pipelinedRead = false;
-    boolean barrier = !held && output != null && output.isReadable() && server.batchesReplies(client);
-    if (barrier || (pipelined && !held && output != null && output.isReadable())) {
-      // A pipelined batch's replies go out with the event loop's other connections at the end of
-      // the iteration, as Redis writes every client's replies in beforeSleep: flushed one by one as
-      // each batch finished, the connections read first in an iteration waited less and the last
-      // ones more (-P 16 p99 above Redis's with a lower p50; docs/performance.md, seventh round).
-      inFlushBatch = true;
-      FlushBatch.join(server, this, ctx.executor(), barrier);
-      return;
+    if (!held && output != null && output.isReadable()) {
+      boolean barrier = server.batchesReplies(client);
+      if (barrier || pipelined) {
+        // A pipelined batch's replies go out with the event loop's other connections at the end of
+        // the iteration, as Redis writes every client's replies in beforeSleep: flushed one by one
+        // as each batch finished, the connections read first in an iteration waited less and the
+        // last ones more (-P 16 p99 above Redis's with a lower p50; docs/performance.md, seventh round).
+        inFlushBatch = true;
+        FlushBatch.join(server, this, ctx.executor(), barrier);
+        return;
+      }
     }
     flush();
   }
