@@ -16,7 +16,7 @@ import io.shoal.server.resp.ShoalError;
  * clock. FREQ needs an LFU policy and IDLETIME a non-LFU one, with Redis's errors, because a key
  * keeps one clock whose meaning depends on the policy.
  */
-final class ObjectCommand {
+public final class ObjectCommand {
   private static final String[] HELP = {
     "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "ENCODING <key>",
@@ -34,6 +34,9 @@ final class ObjectCommand {
     "HELP",
     "    Print this help.",
   };
+
+  /** Redis's OBJ_SHARED_REFCOUNT, the count it reports for a shared object. */
+  private static final long SHARED_REFCOUNT = Integer.MAX_VALUE;
 
   private ObjectCommand() {}
 
@@ -58,19 +61,23 @@ final class ObjectCommand {
     Object value = c.db().peek(c.arg(2));
     if (value == null) {
       c.reply().nullBulk();
-    } else if (value instanceof byte[]) {
-      c.reply().bulk(stringEncoding((byte[]) value));
     } else {
-      c.reply().bulk(((CollectionValue) value).encoding());
+      c.reply().bulk(encoding(value));
     }
   }
 
-  /** Redis's tryObjectEncoding: integers are "int", short strings "embstr", the rest "raw". */
-  static String stringEncoding(byte[] value) {
-    if (value.length <= 20 && NumberFormat.isLong(value)) {
-      return "int";
+  /**
+   * OBJECT ENCODING's name (DEBUG OBJECT's too): for strings Redis's tryObjectEncoding, integers
+   * "int", short strings "embstr", the rest "raw"; a collection's own otherwise.
+   */
+  public static String encoding(Object value) {
+    if (value instanceof byte[] bytes) {
+      if (bytes.length <= 20 && NumberFormat.isLong(bytes)) {
+        return "int";
+      }
+      return bytes.length <= 44 ? "embstr" : "raw";
     }
-    return value.length <= 44 ? "embstr" : "raw";
+    return ((CollectionValue) value).encoding();
   }
 
   private static void freq(CommandContext c) {
@@ -106,8 +113,27 @@ final class ObjectCommand {
     if (value == null) {
       c.reply().nullBulk();
     } else {
-      c.reply().integer(1);
+      c.reply().integer(refcount(c.server(), value));
     }
+  }
+
+  /** OBJECT REFCOUNT's answer (DEBUG OBJECT's too). */
+  public static long refcount(ShoalServer server, Object value) {
+    return value instanceof byte[] bytes && sharedInteger(server, bytes) ? SHARED_REFCOUNT : 1;
+  }
+
+  /**
+   * Whether Redis would hold this string as one of its shared integers 0-9999: a canonical
+   * number in that range, unless an LRU or LFU policy is in force with a memory limit (each key
+   * then needs its own object for its access clock). Shoal shares only counters' texts, but a
+   * client reading the count sees Redis's answer either way.
+   */
+  private static boolean sharedInteger(ShoalServer server, byte[] value) {
+    if (value.length > 4 || !NumberFormat.isLong(value) || value[0] == '-') {
+      return false;
+    }
+    String policy = server.settings().get("maxmemory-policy").text();
+    return server.settings().get("maxmemory").asLong() == 0 || !(policy.contains("lru") || policy.contains("lfu"));
   }
 
   private static void help(CommandContext c) {

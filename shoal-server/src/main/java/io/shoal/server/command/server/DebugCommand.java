@@ -11,8 +11,8 @@ import io.shoal.server.command.CommandContext;
 import io.shoal.server.command.CommandFlag;
 import io.shoal.server.command.CommandHandler;
 import io.shoal.server.command.CommandSpec;
+import io.shoal.server.command.keys.ObjectCommand;
 import io.shoal.server.keyspace.AccessClock;
-import io.shoal.server.keyspace.CollectionValue;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.keyspace.MemorySize;
 import io.shoal.server.resp.NumberFormat;
@@ -76,21 +76,10 @@ public final class DebugCommand implements ServerModule {
     AccessClock access = c.server().keyspace().eviction();
     long idle = access.lfu() ? 0 : access.idleSeconds(clock);
     c.reply().simple("Value at:0x" + Integer.toHexString(System.identityHashCode(value))
-        + " refcount:1 encoding:" + encoding(value)
+        + " refcount:" + ObjectCommand.refcount(c.server(), value) + " encoding:" + ObjectCommand.encoding(value)
         + " serializedlength:" + serializedLength(value)
         + " lru:" + (clock & 0xffffff)
         + " lru_seconds_idle:" + idle);
-  }
-
-  /** OBJECT ENCODING's name: int, embstr or raw for strings, the collection's own otherwise. */
-  static String encoding(Object value) {
-    if (value instanceof byte[] bytes) {
-      if (bytes.length <= 20 && isInteger(bytes)) {
-        return "int";
-      }
-      return bytes.length <= 44 ? "embstr" : "raw";
-    }
-    return ((CollectionValue) value).encoding();
   }
 
   private static boolean isInteger(byte[] bytes) {

@@ -13,16 +13,20 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.shoal.server.command.string.Calls;
+import io.shoal.server.testing.RealRedis;
 import io.shoal.server.testing.RedisCli;
 import io.shoal.server.testing.TestServer;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -211,6 +215,36 @@ class KeyCommandsTest {
     } finally {
       configSet("maxmemory-policy", "noeviction");
     }
+  }
+
+  /** Redis shares its integer objects 0-9999 and reports them with refcount INT_MAX. */
+  @Test
+  void refcountOfSmallIntegersIsRedissSharedCount(@TempDir Path dir) throws Exception {
+    List<List<String>> script = List.of(
+        List.of("SET", "small", "100"), List.of("SET", "edge", "9999"), List.of("SET", "big", "10000"),
+        List.of("SET", "padded", "007"), List.of("SET", "negative", "-1"), List.of("SET", "zero", "0"),
+        List.of("INCR", "counter"), List.of("RPUSH", "list", "5"),
+        List.of("OBJECT", "REFCOUNT", "small"), List.of("OBJECT", "REFCOUNT", "edge"),
+        List.of("OBJECT", "REFCOUNT", "big"), List.of("OBJECT", "REFCOUNT", "padded"),
+        List.of("OBJECT", "REFCOUNT", "negative"), List.of("OBJECT", "REFCOUNT", "zero"),
+        List.of("OBJECT", "REFCOUNT", "counter"), List.of("OBJECT", "REFCOUNT", "list"),
+        List.of("CONFIG", "SET", "maxmemory", "1gb"), List.of("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"),
+        List.of("SET", "evictable", "5"), List.of("OBJECT", "REFCOUNT", "evictable"),
+        List.of("CONFIG", "SET", "maxmemory-policy", "allkeys-random"),
+        List.of("SET", "random", "5"), List.of("OBJECT", "REFCOUNT", "random"),
+        List.of("CONFIG", "SET", "maxmemory", "0"), List.of("CONFIG", "SET", "maxmemory-policy", "noeviction"));
+    Assumptions.assumeTrue(RealRedis.available());
+    try (RealRedis redis = RealRedis.start(dir, "redis.rdb"); Jedis real = redis.jedis()) {
+      for (List<String> command : script) {
+        String[] args = command.toArray(new String[0]);
+        assertThat(call(jedis, args)).as(String.join(" ", command)).isEqualTo(call(real, args));
+      }
+    } finally {
+      configSet("maxmemory", "0");
+      configSet("maxmemory-policy", "noeviction");
+    }
+    assertThat(call(jedis, "OBJECT", "REFCOUNT", "small")).isEqualTo((long) Integer.MAX_VALUE);
+    assertThat(call(jedis, "DEBUG", "OBJECT", "small").toString()).contains(" refcount:2147483647 encoding:int ");
   }
 
   /** CONFIG SET belongs to another module; the settings object is what it calls. */
