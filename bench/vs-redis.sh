@@ -12,8 +12,9 @@
 # SHOAL_PORT (7380), REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root),
 # SHOAL_ARGS (extra `shoal server` arguments, e.g. "--set io-threads=1"), ONLY (a comma-separated list
 # of labels to run, e.g. ONLY=ZADD,HSET; default every test), MEMORY_KEYS=0 to skip the memory
-# table, WARMUP (requests per test in the unrecorded warm-up, N/5; 0 skips it) and
-# SHOAL_STARTUP_CACHE (off; on uses the launcher's start-up cache).
+# table, WARMUP (requests per test in the unrecorded warm-up, N/5; 0 skips it),
+# SHOAL_STARTUP_CACHE (off; on uses the launcher's start-up cache) and ROUNDS (1: each test runs
+# that many times on each server, alternating which goes first, and each cell is the median).
 #
 # Each test is one line of TESTS: "label|redis-benchmark arguments". Command families add theirs
 # (e.g. "LPUSH|-t lpush" or "SADD|sadd myset __rand_int__"); a label must not contain '|'.
@@ -121,6 +122,7 @@ csv_field() {
 # the JVM's JIT has compiled the hot paths before Shoal is measured (Redis gets the same run).
 # WARMUP=0 skips it (redis-benchmark -n 0 would never end).
 WARMUP="${WARMUP:-$((N / 5))}"
+ROUNDS="${ROUNDS:-1}"
 warmed=()
 if [ "$WARMUP" -gt 0 ]; then warmed=("${TESTS[@]}"); fi
 for test in "${warmed[@]}"; do
@@ -131,35 +133,74 @@ for test in "${warmed[@]}"; do
   done
 done
 
+# One line per test, pipeline and round: label|pipeline|round|rps|p50|p99 for redis, then shoal.
 results="$work/results"
 : >"$results"
 for pipeline in $PIPELINES; do
   for test in "${TESTS[@]}"; do
     label="${test%%|*}"
     args="${test#*|}"
-    for name in redis shoal; do
-      if [ "$name" = redis ]; then port=$REDIS_PORT; else port=$SHOAL_PORT; fi
-      # shellcheck disable=SC2086
-      redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$N" -r "$KEYSPACE" -P "$pipeline" --csv $args \
-        >"$work/$name.csv" 2>"$work/$name.err" || echo "$label -P $pipeline failed on $name: $(head -c 200 "$work/$name.err")" >&2
+    for round in $(seq 1 "$ROUNDS"); do
+      # Odd rounds run Redis first, even rounds Shoal first, so neither always meets the state (a
+      # grown list, a warmer page cache, the other's leftover CPU work) the first one leaves.
+      order="redis shoal"
+      [ $((round % 2)) -eq 0 ] && order="shoal redis"
+      for name in $order; do
+        if [ "$name" = redis ]; then port=$REDIS_PORT; else port=$SHOAL_PORT; fi
+        # shellcheck disable=SC2086
+        redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$N" -r "$KEYSPACE" -P "$pipeline" --csv $args \
+          >"$work/$name.csv" 2>"$work/$name.err" || echo "$label -P $pipeline failed on $name: $(head -c 200 "$work/$name.err")" >&2
+      done
+      printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$label" "$pipeline" "$round" \
+        "$(csv_field "$work/redis.csv" 2)" "$(csv_field "$work/redis.csv" 5)" "$(csv_field "$work/redis.csv" 7)" \
+        "$(csv_field "$work/shoal.csv" 2)" "$(csv_field "$work/shoal.csv" 5)" "$(csv_field "$work/shoal.csv" 7)" >>"$results"
     done
-    printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$label" "$pipeline" \
-      "$(csv_field "$work/redis.csv" 2)" "$(csv_field "$work/shoal.csv" 2)" \
-      "$(csv_field "$work/redis.csv" 5)" "$(csv_field "$work/shoal.csv" 5)" \
-      "$(csv_field "$work/redis.csv" 7)" "$(csv_field "$work/shoal.csv" 7)" >>"$results"
   done
 done
 
 echo "Shoal vs Redis $("$REDIS_SERVER" --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on $(nproc) cores;" \
   "redis-benchmark -c $CLIENTS -n $N -r $KEYSPACE"
 echo
-echo "| test | -P | Redis ops/s | Shoal ops/s | Shoal/Redis | Redis p50 ms | Shoal p50 ms | Redis p99 ms | Shoal p99 ms |"
-echo "|---|---|---|---|---|---|---|---|---|"
-while IFS='|' read -r label pipeline redis_rps shoal_rps redis_p50 shoal_p50 redis_p99 shoal_p99; do
-  ratio=$(awk -v s="$shoal_rps" -v r="$redis_rps" 'BEGIN { if (r + 0 > 0 && s + 0 > 0) printf "%.2f", s / r; else print "n/a" }')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$pipeline" "${redis_rps%.*}" "${shoal_rps%.*}" \
-    "$ratio" "$redis_p50" "$shoal_p50" "$redis_p99" "$shoal_p99"
-done <"$results"
+if [ "$ROUNDS" -gt 1 ]; then
+  echo "Each cell is the median of $ROUNDS rounds (Shoal/Redis: the median of the rounds' ratios; the rounds'"
+  echo "ratios in the last column)."
+  echo
+  echo "| test | -P | Redis ops/s | Shoal ops/s | Shoal/Redis | Redis p50 ms | Shoal p50 ms | Redis p99 ms | Shoal p99 ms | rounds' Shoal/Redis |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+else
+  echo "| test | -P | Redis ops/s | Shoal ops/s | Shoal/Redis | Redis p50 ms | Shoal p50 ms | Redis p99 ms | Shoal p99 ms |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+fi
+# Rows in the order they ran; medians of each column over the rounds ("n/a" when a round failed).
+awk -F'|' -v rounds="$ROUNDS" '
+  function median(list,    n, values, i, j, t) {
+    n = split(list, values, " ")
+    for (i = 1; i <= n; i++) {
+      if (values[i] == "n/a" || values[i] == "") return "n/a"
+      values[i] += 0
+    }
+    for (i = 2; i <= n; i++) { t = values[i]; for (j = i - 1; j >= 1 && values[j] > t; j--) values[j + 1] = values[j]; values[j + 1] = t }
+    return n % 2 ? values[(n + 1) / 2] : (values[n / 2] + values[n / 2 + 1]) / 2
+  }
+  {
+    row = $1 "|" $2
+    if (!(row in seen)) { seen[row] = 1; order[++rows] = row }
+    for (f = 4; f <= 9; f++) cells[row, f] = cells[row, f] " " $f
+    ratio = ($4 + 0 > 0 && $7 + 0 > 0) ? sprintf("%.2f", $7 / $4) : "n/a"
+    ratios[row] = ratios[row] " " ratio
+  }
+  END {
+    for (r = 1; r <= rows; r++) {
+      row = order[r]; split(row, key, "|")
+      rps_redis = median(cells[row, 4]); rps_shoal = median(cells[row, 7]); ratio = median(ratios[row])
+      line = sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |", key[1], key[2],
+        rps_redis == "n/a" ? rps_redis : int(rps_redis), rps_shoal == "n/a" ? rps_shoal : int(rps_shoal),
+        ratio == "n/a" ? ratio : sprintf("%.2f", ratio),
+        median(cells[row, 5]), median(cells[row, 8]), median(cells[row, 6]), median(cells[row, 9]))
+      if (rounds > 1) line = line sprintf("%s |", ratios[row])
+      print line
+    }
+  }' "$results"
 
 [ "$MEMORY_KEYS" -gt 0 ] || exit 0
 echo
