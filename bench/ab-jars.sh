@@ -14,7 +14,8 @@
 # /usr/lib/jvm), JAVA_OPTS (default: the launcher's, see bench/java.sh; the Unsafe option is added as
 # ./shoal does), JAVA_OPTS_A and JAVA_OPTS_B (for one side only, replacing JAVA_OPTS: one jar twice
 # with two collectors or heap layouts),
-# SERVER_ARGS (more arguments for both servers, e.g. "--set appendonly=yes --set appendfsync=everysec"
+# SERVER_ARGS (more arguments for both servers, after "--set save=": without it a snapshot every 60 s
+# under the write load lands in one side's run and not the other's; e.g. "--set appendonly=yes --set appendfsync=everysec"
 # to compare the AOF's write path), SERVER_ARGS_A and SERVER_ARGS_B (for one side only: the same jar
 # twice with SERVER_ARGS_B="--set appendonly=yes" gives what the AOF adds per request).
 set -euo pipefail
@@ -27,10 +28,10 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 # shellcheck disable=SC2086
-"$JAVA" $JAVA_FLAGS ${JAVA_OPTS_A:-${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}} -jar "$1" server --port "$port_a" --dir "$work/a" ${SERVER_ARGS:-} ${SERVER_ARGS_A:-} >"$work/a.log" 2>&1 &
+"$JAVA" $JAVA_FLAGS ${JAVA_OPTS_A:-${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}} -jar "$1" server --port "$port_a" --dir "$work/a" --set save= ${SERVER_ARGS:-} ${SERVER_ARGS_A:-} >"$work/a.log" 2>&1 &
 pids+=($!); pid_a=$!
 # shellcheck disable=SC2086
-"$JAVA" $JAVA_FLAGS ${JAVA_OPTS_B:-${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}} -jar "$2" server --port "$port_b" --dir "$work/b" ${SERVER_ARGS:-} ${SERVER_ARGS_B:-} >"$work/b.log" 2>&1 &
+"$JAVA" $JAVA_FLAGS ${JAVA_OPTS_B:-${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}} -jar "$2" server --port "$port_b" --dir "$work/b" --set save= ${SERVER_ARGS:-} ${SERVER_ARGS_B:-} >"$work/b.log" 2>&1 &
 pids+=($!); pid_b=$!
 # redis-benchmark arguments of one test
 test_args() {

@@ -10,7 +10,8 @@
 # Environment: N (requests per test, default 1000000), CLIENTS (50), KEYSPACE (-r, 1000000),
 # PIPELINES ("1 16"), MEMORY_KEYS (1000000), VALUE_BYTES (16), REDIS_PORT (7379),
 # SHOAL_PORT (7380), REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root),
-# SHOAL_ARGS (extra `shoal server` arguments, e.g. "--set io-threads=1"), ONLY (a comma-separated list
+# SHOAL_ARGS (extra `shoal server` arguments after "--set save= --set appendonly=no", which match
+# Redis's --save "" --appendonly no; e.g. "--set io-threads=1"), ONLY (a comma-separated list
 # of labels to run, e.g. ONLY=ZADD,HSET; default every test), MEMORY_KEYS=0 to skip the memory
 # table, WARMUP (requests per test in the unrecorded warm-up, N/5; 0 skips it),
 # SHOAL_STARTUP_CACHE (off; on uses the launcher's start-up cache) and ROUNDS (1: each test runs
@@ -92,8 +93,13 @@ redis_pid=$!
 # shortens start-up, and the pages it maps are touched after the memory baseline is read, which
 # adds about 22 MB (~35 bytes/key) of constant cost to the per-key growth (2026-11-23: growth 185.5
 # vs 149.3 bytes/key, RSS after loading 258.7 vs 246.4 MB).
+# Shoal runs without snapshots and AOF, as Redis above (--save "" --appendonly no): with its default
+# save points it took a snapshot every 60 s under the write load of the tests, which Redis never
+# did, and the test it fell in lost up to a tenth of its throughput (docs/performance.md, eighth
+# round). SHOAL_ARGS come after and can set them again.
 # shellcheck disable=SC2086
-SHOAL_STARTUP_CACHE="${SHOAL_STARTUP_CACHE:-off}" "$SHOAL" server --port "$SHOAL_PORT" --dir "$work/shoal" ${SHOAL_ARGS:-} >"$work/shoal.log" 2>&1 &
+SHOAL_STARTUP_CACHE="${SHOAL_STARTUP_CACHE:-off}" "$SHOAL" server --port "$SHOAL_PORT" --dir "$work/shoal" \
+  --set save= --set appendonly=no ${SHOAL_ARGS:-} >"$work/shoal.log" 2>&1 &
 shoal_pid=$!
 wait_for_port "$REDIS_PORT" redis
 wait_for_port "$SHOAL_PORT" shoal
