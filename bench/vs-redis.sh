@@ -12,7 +12,7 @@
 # SHOAL_PORT (7380), REDIS_SERVER (/usr/bin/redis-server), SHOAL (./shoal at the repository root),
 # SHOAL_ARGS (extra `shoal server` arguments, e.g. "--set io-threads=1"), ONLY (a comma-separated list
 # of labels to run, e.g. ONLY=ZADD,HSET; default every test), MEMORY_KEYS=0 to skip the memory
-# table, WARMUP (requests per test in the unrecorded warm-up, N/5; 0 skips it) and
+# table, WARMUP (requests per test and pipeline depth in the unrecorded warm-up, N/5; 0 skips it) and
 # SHOAL_STARTUP_CACHE (off; on uses the launcher's start-up cache).
 #
 # Each test is one line of TESTS: "label|redis-benchmark arguments". Command families add theirs
@@ -91,8 +91,12 @@ redis_pid=$!
 # shortens start-up, and the pages it maps are touched after the memory baseline is read, which
 # adds about 22 MB (~35 bytes/key) of constant cost to the per-key growth (2026-11-23: growth 185.5
 # vs 149.3 bytes/key, RSS after loading 258.7 vs 246.4 MB).
+# Shoal gets Redis's persistence settings (save= appendonly=no), as in cluster-vs-redis.sh: with
+# its default save rules ("... 60 10000") only Shoal would take a snapshot every minute of the
+# write tests, each a pause under every slot lock and an RDB written on a third thread.
 # shellcheck disable=SC2086
-SHOAL_STARTUP_CACHE="${SHOAL_STARTUP_CACHE:-off}" "$SHOAL" server --port "$SHOAL_PORT" --dir "$work/shoal" ${SHOAL_ARGS:-} >"$work/shoal.log" 2>&1 &
+SHOAL_STARTUP_CACHE="${SHOAL_STARTUP_CACHE:-off}" "$SHOAL" server --port "$SHOAL_PORT" --dir "$work/shoal" \
+  --set save= --set appendonly=no ${SHOAL_ARGS:-} >"$work/shoal.log" 2>&1 &
 shoal_pid=$!
 wait_for_port "$REDIS_PORT" redis
 wait_for_port "$SHOAL_PORT" shoal
@@ -117,17 +121,23 @@ csv_field() {
   echo "${value:-n/a}"
 }
 
-# Warm-up, not recorded: each test once against both servers at -P 1 with WARMUP requests, so that
-# the JVM's JIT has compiled the hot paths before Shoal is measured (Redis gets the same run).
+# Warm-up, not recorded: each test once against both servers at each pipeline depth of PIPELINES
+# with WARMUP requests, so that the JVM's JIT has compiled the hot paths before Shoal is measured
+# (Redis gets the same run). Pipelined reads take paths an unpipelined one never does (requests
+# parsed ahead, key prefetch, the end-of-iteration flush): warmed at -P 1 only, the first -P 16
+# test ran into ~300 deoptimisations and recompilations (-XX:+PrintCompilation) and its p99 was
+# 3.1 ms against 0.7-1.1 ms in the runs after it (docs/performance.md, eighth round).
 # WARMUP=0 skips it (redis-benchmark -n 0 would never end).
 WARMUP="${WARMUP:-$((N / 5))}"
 warmed=()
 if [ "$WARMUP" -gt 0 ]; then warmed=("${TESTS[@]}"); fi
-for test in "${warmed[@]}"; do
-  args="${test#*|}"
-  for port in $REDIS_PORT $SHOAL_PORT; do
-    # shellcheck disable=SC2086
-    redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$WARMUP" -r "$KEYSPACE" -q $args >/dev/null 2>&1 || true
+for pipeline in $PIPELINES; do
+  for test in "${warmed[@]}"; do
+    args="${test#*|}"
+    for port in $REDIS_PORT $SHOAL_PORT; do
+      # shellcheck disable=SC2086
+      redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$WARMUP" -r "$KEYSPACE" -P "$pipeline" -q $args >/dev/null 2>&1 || true
+    done
   done
 done
 
