@@ -13,7 +13,7 @@
 # SHOAL_ARGS (extra `shoal server` arguments after "--set save= --set appendonly=no", which match
 # Redis's --save "" --appendonly no; e.g. "--set io-threads=1"), ONLY (a comma-separated list
 # of labels to run, e.g. ONLY=ZADD,HSET; default every test), MEMORY_KEYS=0 to skip the memory
-# table, WARMUP (requests per test in the unrecorded warm-up, N/5; 0 skips it),
+# table, WARMUP (requests per test and pipeline depth in the unrecorded warm-up, N/5; 0 skips it),
 # SHOAL_STARTUP_CACHE (off; on uses the launcher's start-up cache) and ROUNDS (1: each test runs
 # that many times on each server, alternating which goes first, and each cell is the median).
 #
@@ -124,18 +124,24 @@ csv_field() {
   echo "${value:-n/a}"
 }
 
-# Warm-up, not recorded: each test once against both servers at -P 1 with WARMUP requests, so that
-# the JVM's JIT has compiled the hot paths before Shoal is measured (Redis gets the same run).
+# Warm-up, not recorded: each test once against both servers at each pipeline depth of PIPELINES
+# with WARMUP requests, so that the JVM's JIT has compiled the hot paths before Shoal is measured
+# (Redis gets the same run). Pipelined reads take paths an unpipelined one never does (requests
+# parsed ahead, key prefetch, the end-of-iteration flush): warmed at -P 1 only, the first -P 16
+# test ran into ~300 deoptimisations and recompilations (-XX:+PrintCompilation) and its p99 was
+# 3.1 ms against 0.7-1.1 ms in the runs after it (docs/performance.md, eighth round).
 # WARMUP=0 skips it (redis-benchmark -n 0 would never end).
 WARMUP="${WARMUP:-$((N / 5))}"
 ROUNDS="${ROUNDS:-1}"
 warmed=()
 if [ "$WARMUP" -gt 0 ]; then warmed=("${TESTS[@]}"); fi
-for test in "${warmed[@]}"; do
-  args="${test#*|}"
-  for port in $REDIS_PORT $SHOAL_PORT; do
-    # shellcheck disable=SC2086
-    redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$WARMUP" -r "$KEYSPACE" -q $args >/dev/null 2>&1 || true
+for pipeline in $PIPELINES; do
+  for test in "${warmed[@]}"; do
+    args="${test#*|}"
+    for port in $REDIS_PORT $SHOAL_PORT; do
+      # shellcheck disable=SC2086
+      redis-benchmark -h 127.0.0.1 -p "$port" -c "$CLIENTS" -n "$WARMUP" -r "$KEYSPACE" -P "$pipeline" -q $args >/dev/null 2>&1 || true
+    done
   done
 done
 

@@ -15,11 +15,15 @@ import java.util.function.BiConsumer;
  * reverse-binary bucket cursor ({@code dictScan}), which this class reproduces over a power-of-two
  * bucket array. SPOP, SRANDMEMBER and HRANDFIELD need a random element in O(1) expected time; like
  * {@code dictGetFairRandomKey} this picks a random non-empty bucket and a random node in its chain.
- * Unlike Redis the table is resized at once instead of incrementally: every call runs under its
- * slot's lock and a resize is a single pass over the nodes.
  *
  * <p>The table grows when it holds as many keys as buckets and shrinks below a tenth full, as
- * Redis's {@code HT_MIN_FILL}. {@link #memoryBytes()} is a running estimate kept on every change.
+ * Redis's {@code HT_MIN_FILL}. Like Redis's dict it resizes incrementally: a resize allocates the
+ * new bucket array and each later write moves a few buckets of the old one into it
+ * ({@link #STEP_BUCKETS}), new keys going straight to the new array, until the old one is empty.
+ * Done in one pass, growing one hash or set of 512K members stopped its event loop for 15-20 ms
+ * (docs/performance.md, eighth round). While both arrays are in use a lookup tries both, and
+ * {@link #scan} walks both as Redis's {@code dictScan} does, so its guarantee holds across a
+ * resize in progress. {@link #memoryBytes()} is a running estimate kept on every change.
  */
 public final class BytesTable {
   private static final int MIN_BUCKETS = 4;
@@ -77,7 +81,20 @@ public final class BytesTable {
     return node instanceof Entry entry ? ENTRY_BYTES + MemorySize.ofBytes(entry.value) : NODE_BYTES;
   }
 
+  /**
+   * Non-empty buckets a write moves while a resize is in progress (and at most
+   * {@link #STEP_VISITS} buckets looked at): a grow from L buckets ends within about L/4 writes,
+   * long before the new array fills, and a shrink (at most a tenth full) before its keys run out.
+   */
+  static final int STEP_BUCKETS = 4;
+  private static final int STEP_VISITS = 64;
+
+  /** The bucket array; during a resize, the old one, whose buckets below {@link #moved} are empty. */
   private Node[] buckets = new Node[MIN_BUCKETS];
+  /** The array a resize in progress moves the keys to, else null. */
+  private Node[] target;
+  /** The buckets of {@link #buckets} already moved to {@link #target} (Redis's rehashidx). */
+  private int moved;
   private int size;
   private long memoryBytes = MemorySize.align(16 + 4L * MIN_BUCKETS);
 
@@ -121,6 +138,14 @@ public final class BytesTable {
    * against its own length, so a concurrent resize only makes this the wrong bucket.
    */
   public Node prefetchBucket(int hash) {
+    // During a resize the key is in the new array if its old bucket was moved (or it is new).
+    Node[] next = target;
+    if (next != null && next.length > 0) {
+      Node head = next[hash & (next.length - 1)];
+      if (head != null) {
+        return head;
+      }
+    }
     Node[] table = buckets;
     return table == null || table.length == 0 ? null : table[hash & (table.length - 1)];
   }
@@ -157,12 +182,27 @@ public final class BytesTable {
 
   public Node find(byte[] key) {
     int h = hash(key);
-    for (Node node = buckets[h & (buckets.length - 1)]; node != null; node = node.next) {
+    Node found = find(buckets, key, h);
+    return found != null || target == null ? found : find(target, key, h);
+  }
+
+  private static Node find(Node[] table, byte[] key, int h) {
+    for (Node node = table[h & (table.length - 1)]; node != null; node = node.next) {
       if (node.hash == h && Arrays.equals(node.key, key)) {
         return node;
       }
     }
     return null;
+  }
+
+  /** True while a resize is in progress (both bucket arrays in use); for tests. */
+  boolean resizing() {
+    return target != null;
+  }
+
+  /** The bucket count keys settle in: the new array's during a resize. */
+  int bucketCount() {
+    return target != null ? target.length : buckets.length;
   }
 
   public boolean contains(byte[] key) {
@@ -177,10 +217,30 @@ public final class BytesTable {
 
   /** Inserts or replaces; true if the key was new. The table owns both arrays afterwards. */
   public boolean put(byte[] key, byte[] value) {
+    if (target != null) {
+      step();
+    }
     int h = hash(key);
+    if (replace(buckets, key, value, h) || (target != null && replace(target, key, value, h))) {
+      return false;
+    }
+    if (size >= bucketCount()) {
+      startResize(bucketCount() * 2);
+    }
+    Node[] table = target != null ? target : buckets;
+    int index = h & (table.length - 1);
+    Node added = node(key, value, h, table[index]);
+    table[index] = added;
+    size++;
+    memoryBytes += nodeBytes(added) + MemorySize.ofBytes(key);
+    return true;
+  }
+
+  /** Gives an existing key of this array its new value; false if the key is not in it. */
+  private boolean replace(Node[] table, byte[] key, byte[] value, int h) {
     Node previous = null;
-    int at = h & (buckets.length - 1);
-    for (Node node = buckets[at]; node != null; previous = node, node = node.next) {
+    int at = h & (table.length - 1);
+    for (Node node = table[at]; node != null; previous = node, node = node.next) {
       if (node.hash == h && Arrays.equals(node.key, key)) {
         if (node instanceof Entry entry && value != null) {
           memoryBytes += MemorySize.ofBytes(value) - MemorySize.ofBytes(entry.value);
@@ -189,24 +249,16 @@ public final class BytesTable {
           // A value given to a member or taken from a field (no caller mixes them): a new node.
           Node replacement = node(node.key, value, h, node.next);
           if (previous == null) {
-            buckets[at] = replacement;
+            table[at] = replacement;
           } else {
             previous.next = replacement;
           }
           memoryBytes += nodeBytes(replacement) - nodeBytes(node);
         }
-        return false;
+        return true;
       }
     }
-    if (size >= buckets.length) {
-      resize(buckets.length * 2);
-    }
-    int index = h & (buckets.length - 1);
-    Node added = node(key, value, h, buckets[index]);
-    buckets[index] = added;
-    size++;
-    memoryBytes += nodeBytes(added) + MemorySize.ofBytes(key);
-    return true;
+    return false;
   }
 
   /** Removes a key and returns its node, or null if it was absent. */
@@ -222,46 +274,101 @@ public final class BytesTable {
    * Removes a node of this table (one {@link #randomNode} or {@link #find} returned): its bucket
    * follows from the cached hash, so the key is neither hashed nor compared again.
    */
-  public void removeNode(Node target) {
-    int index = target.hash & (buckets.length - 1);
+  public void removeNode(Node node) {
+    if (target != null) {
+      step();
+    }
+    if (!unlink(buckets, node) && (target == null || !unlink(target, node))) {
+      throw new IllegalStateException("node not in its table");
+    }
+    size--;
+    memoryBytes -= nodeBytes(node) + MemorySize.ofBytes(node.key);
+    if (size == 0 && buckets.length + (target == null ? 0 : target.length) > MIN_BUCKETS) {
+      // Empty: back to the smallest array at once (nothing to move, no scan to keep whole).
+      memoryBytes -= 4L * (buckets.length + (target == null ? 0 : target.length) - MIN_BUCKETS);
+      buckets = new Node[MIN_BUCKETS];
+      target = null;
+      moved = 0;
+    } else if (target == null && buckets.length > MIN_BUCKETS && size * 10L < buckets.length) {
+      startResize(Math.max(MIN_BUCKETS, Integer.highestOneBit(Math.max(1, size)) * 2));
+    }
+  }
+
+  /** Takes a node out of its chain in this array; false if it is not there. */
+  private static boolean unlink(Node[] table, Node wanted) {
+    int index = wanted.hash & (table.length - 1);
     Node previous = null;
-    for (Node node = buckets[index]; node != null; previous = node, node = node.next) {
-      if (node == target) {
+    for (Node node = table[index]; node != null; previous = node, node = node.next) {
+      if (node == wanted) {
         if (previous == null) {
-          buckets[index] = node.next;
+          table[index] = node.next;
         } else {
           previous.next = node.next;
         }
-        size--;
-        memoryBytes -= nodeBytes(node) + MemorySize.ofBytes(node.key);
-        if (buckets.length > MIN_BUCKETS && size * 10L < buckets.length) {
-          resize(Math.max(MIN_BUCKETS, Integer.highestOneBit(Math.max(1, size)) * 2));
-        }
-        return;
+        return true;
       }
     }
-    throw new IllegalStateException("node not in its table");
+    return false;
   }
 
-  private void resize(int capacity) {
-    Node[] next = new Node[capacity];
-    for (Node head : buckets) {
-      Node node = head;
-      while (node != null) {
-        Node following = node.next;
-        int index = node.hash & (capacity - 1);
-        node.next = next[index];
-        next[index] = node;
-        node = following;
+  /** Starts moving the keys to an array of {@code capacity} buckets; a resize in progress ends first. */
+  private void startResize(int capacity) {
+    if (target != null) {
+      while (target != null) {
+        step();
       }
     }
-    memoryBytes += 4L * (capacity - buckets.length);
-    buckets = next;
+    target = new Node[capacity];
+    moved = 0;
+    memoryBytes += 4L * capacity;
+    step();
+  }
+
+  /**
+   * Moves up to {@link #STEP_BUCKETS} non-empty buckets of the old array to the new one, looking
+   * at no more than {@link #STEP_VISITS} buckets, and ends the resize when the old array is empty.
+   */
+  private void step() {
+    Node[] from = buckets;
+    Node[] to = target;
+    int mask = to.length - 1;
+    int movedBuckets = 0;
+    int end = Math.min(from.length, moved + STEP_VISITS);
+    int at = moved;
+    for (; at < end && movedBuckets < STEP_BUCKETS; at++) {
+      Node node = from[at];
+      if (node == null) {
+        continue;
+      }
+      from[at] = null;
+      while (node != null) {
+        Node following = node.next;
+        int index = node.hash & mask;
+        node.next = to[index];
+        to[index] = node;
+        node = following;
+      }
+      movedBuckets++;
+    }
+    moved = at;
+    if (moved == from.length) {
+      memoryBytes -= 4L * from.length;
+      buckets = to;
+      target = null;
+      moved = 0;
+    }
   }
 
   /** Calls the action for every key and value (value null for set members), in bucket order. */
   public void forEach(BiConsumer<byte[], byte[]> action) {
-    for (Node head : buckets) {
+    forEach(buckets, action);
+    if (target != null) {
+      forEach(target, action);
+    }
+  }
+
+  private static void forEach(Node[] table, BiConsumer<byte[], byte[]> action) {
+    for (Node head : table) {
       for (Node node = head; node != null; node = node.next) {
         action.accept(node.key, node.value());
       }
@@ -275,15 +382,37 @@ public final class BytesTable {
    * (some may be returned twice after a shrink).
    */
   public long scan(long cursor, BiConsumer<byte[], byte[]> action) {
-    long mask = buckets.length - 1;
-    for (Node node = buckets[(int) (cursor & mask)]; node != null; node = node.next) {
+    if (target == null) {
+      long mask = buckets.length - 1;
+      visit(buckets[(int) (cursor & mask)], action);
+      return nextCursor(cursor, mask);
+    }
+    // A resize in progress (dictScan with two tables): the cursor's bucket in the smaller array,
+    // then every bucket of the larger one that it expands to, which share its low bits.
+    Node[] small = buckets.length <= target.length ? buckets : target;
+    Node[] large = small == buckets ? target : buckets;
+    long smallMask = small.length - 1;
+    long largeMask = large.length - 1;
+    visit(small[(int) (cursor & smallMask)], action);
+    do {
+      visit(large[(int) (cursor & largeMask)], action);
+      cursor = nextCursor(cursor, largeMask);
+    } while ((cursor & (smallMask ^ largeMask)) != 0);
+    return cursor;
+  }
+
+  private static void visit(Node head, BiConsumer<byte[], byte[]> action) {
+    for (Node node = head; node != null; node = node.next) {
       action.accept(node.key, node.value());
     }
+  }
+
+  /** The cursor after {@code cursor} under {@code mask}: its reversed bits incremented. */
+  private static long nextCursor(long cursor, long mask) {
     cursor |= ~mask;
     cursor = Long.reverse(cursor);
     cursor++;
-    cursor = Long.reverse(cursor);
-    return cursor;
+    return Long.reverse(cursor);
   }
 
   /** A uniformly chosen bucket's random node: O(1) expected while the table is at least 10% full. */
@@ -293,9 +422,27 @@ public final class BytesTable {
     }
     Node head;
     do {
-      head = buckets[random.nextInt(buckets.length)];
+      head = bucketAt(random.nextInt(bucketSpan()));
     } while (head == null);
     return pick(head, random);
+  }
+
+  /**
+   * The buckets a random draw chooses among: those of the array, or during a resize the old
+   * array's not yet moved (the others are empty) and all of the new one's, as Redis's
+   * dictGetRandomKey draws over both tables from rehashidx.
+   */
+  private int bucketSpan() {
+    return target == null ? buckets.length : buckets.length - moved + target.length;
+  }
+
+  /** The bucket at a position of {@link #bucketSpan}. */
+  private Node bucketAt(int position) {
+    if (target == null) {
+      return buckets[position];
+    }
+    int old = buckets.length - moved;
+    return position < old ? buckets[moved + position] : target[position - old];
   }
 
   /**
@@ -307,9 +454,11 @@ public final class BytesTable {
     if (size == 0) {
       return null;
     }
-    Node head = buckets[firstDraw & (buckets.length - 1)];
+    // The draw's low bits as a bucket while the array is one power of two, else scaled onto the span.
+    Node head = target == null ? buckets[firstDraw & (buckets.length - 1)]
+        : bucketAt((int) (((firstDraw & 0xffffffffL) * bucketSpan()) >>> 32));
     while (head == null) {
-      head = buckets[random.nextInt(buckets.length)];
+      head = bucketAt(random.nextInt(bucketSpan()));
     }
     return pick(head, random);
   }

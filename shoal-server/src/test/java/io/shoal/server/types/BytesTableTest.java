@@ -113,6 +113,150 @@ class BytesTableTest {
     }
   }
 
+  /** A resize moves a few buckets per write: no single write walks the whole table. */
+  @Test
+  void aResizeIsSpreadOverLaterWritesAndEveryKeyStaysFoundMeanwhile() {
+    BytesTable table = new BytesTable();
+    int key = 0;
+    while (table.bucketCount() < 4096) {
+      table.put(b("k" + key++), b("v"));
+    }
+    while (table.resizing()) {
+      table.put(b("k" + key++), b("v"));
+    }
+    int before = table.bucketCount();
+    // The next write past one key per bucket starts the grow; it does not finish it.
+    while (table.bucketCount() == before) {
+      table.put(b("k" + key++), b("v"));
+    }
+    assertThat(table.bucketCount()).isEqualTo(2 * before);
+    int writesToFinish = 0;
+    while (table.resizing()) {
+      for (int i = 0; i < key; i += 97) {
+        assertThat(table.get(b("k" + i))).as("k" + i).isEqualTo(b("v"));
+      }
+      table.put(b("k" + key++), b("v"));
+      writesToFinish++;
+    }
+    // 4096 old buckets at STEP_BUCKETS non-empty ones per write: about 4096 * 0.63 / 4 writes.
+    assertThat(writesToFinish).isBetween(100, 4096 / BytesTable.STEP_BUCKETS + 1);
+    assertThat(table.size()).isEqualTo(key);
+    for (int i = 0; i < key; i++) {
+      assertThat(table.get(b("k" + i))).isEqualTo(b("v"));
+    }
+    // And a shrink: removing down to below a tenth starts one, later removals finish it.
+    int removed = 0;
+    while (!table.resizing()) {
+      table.remove(b("k" + removed++));
+    }
+    while (table.resizing()) {
+      for (int i = removed; i < key; i += 31) {
+        assertThat(table.contains(b("k" + i))).isTrue();
+      }
+      table.remove(b("k" + removed++));
+    }
+    assertThat(table.size()).isEqualTo(key - removed).isPositive();
+    assertThat(table.bucketCount()).isLessThan(2 * before);
+  }
+
+  /**
+   * A model check over many small steps: puts, replacements (also member to field and back),
+   * removals of found and random nodes, interleaved with SCAN calls, while resizes start and
+   * end at every point of a scan. Agrees with a HashMap on content, size and memory estimate,
+   * and every scan returns each key present from its start to its end.
+   */
+  @Test
+  void agreesWithAModelWhileResizesInterleaveWithScans() {
+    Random random = new Random(5);
+    for (int round = 0; round < 20; round++) {
+      BytesTable table = new BytesTable();
+      Map<String, String> model = new HashMap<>();
+      long emptyBytes = table.memoryBytes();
+      int range = 50 + random.nextInt(5000);
+      long cursor = 0;
+      Set<String> presentThroughout = new HashSet<>();
+      Set<String> seen = new HashSet<>();
+      // A quarter of the keys are never removed once there, so that scans have keys to miss.
+      int stable = range / 4;
+      for (int op = 0; op < 60_000; op++) {
+        int kind = random.nextInt(100);
+        // Phases that grow and phases that shrink, so both kinds of resize happen.
+        boolean growing = (op / 5000) % 2 == 0;
+        int number = random.nextInt(range);
+        String key = "k" + number;
+        if (number < stable && kind >= 45 && kind < 93) {
+          kind = kind % 45;
+        }
+        if (kind < (growing ? 45 : 15)) {
+          String value = random.nextInt(4) == 0 ? null : "v" + op;
+          assertThat(table.put(b(key), value == null ? null : b(value))).isEqualTo(!model.containsKey(key));
+          model.put(key, value);
+        } else if (kind < 68) {
+          assertThat(table.remove(b(key)) != null).isEqualTo(model.containsKey(key));
+          model.remove(key);
+          presentThroughout.remove(key);
+        } else if (kind < 70 && table.size() > 0) {
+          BytesTable.Node node = table.randomNode(random, random.nextInt());
+          String picked = new String(node.key(), StandardCharsets.UTF_8);
+          assertThat(model).containsKey(picked);
+          if (Integer.parseInt(picked.substring(1)) >= stable) {
+            table.removeNode(node);
+            model.remove(picked);
+            presentThroughout.remove(picked);
+          }
+        } else {
+          if (cursor == 0) {
+            presentThroughout = new HashSet<>(model.keySet());
+            seen = new HashSet<>();
+          }
+          Set<String> into = seen;
+          cursor = table.scan(cursor, (k, v) -> into.add(new String(k, StandardCharsets.UTF_8)));
+          if (cursor == 0) {
+            assertThat(seen).containsAll(presentThroughout);
+          }
+        }
+        assertThat(table.size()).isEqualTo(model.size());
+      }
+      for (Map.Entry<String, String> entry : model.entrySet()) {
+        assertThat(table.contains(b(entry.getKey()))).isTrue();
+        assertThat(table.get(b(entry.getKey()))).isEqualTo(entry.getValue() == null ? null : b(entry.getValue()));
+      }
+      Set<String> all = new HashSet<>();
+      table.forEach((k, v) -> assertThat(all.add(new String(k, StandardCharsets.UTF_8))).isTrue());
+      assertThat(all).isEqualTo(model.keySet());
+      for (String key : new HashSet<>(model.keySet())) {
+        table.remove(b(key));
+      }
+      assertThat(table.memoryBytes()).isEqualTo(emptyBytes);
+      assertThat(table.resizing()).isFalse();
+    }
+  }
+
+  @Test
+  void randomNodeReachesEveryKeyWhileAResizeIsInProgress() {
+    BytesTable table = new BytesTable();
+    int key = 0;
+    while (table.bucketCount() < 64) {
+      table.put(b("m" + key++), null);
+    }
+    while (table.resizing()) {
+      table.put(b("m" + key++), null);
+    }
+    int before = table.bucketCount();
+    while (table.bucketCount() == before) {
+      table.put(b("m" + key++), null);
+    }
+    assertThat(table.resizing()).isTrue();
+    Set<String> seen = new HashSet<>();
+    Random random = new Random(3);
+    for (int i = 0; i < 20_000; i++) {
+      seen.add(new String(table.randomNode(random).key(), StandardCharsets.UTF_8));
+      seen.add(new String(table.randomNode(random, random.nextInt()).key(), StandardCharsets.UTF_8));
+    }
+    assertThat(table.resizing()).isTrue();
+    assertThat(seen).hasSize(key);
+  }
+
   @Test
   void randomNodeReachesEveryKey() {
     BytesTable table = new BytesTable();

@@ -17,6 +17,12 @@ import java.util.Arrays;
  *
  * <p>Members hash with MurmurHash64A under a per-table seed, so colliding members cannot be
  * precomputed the way they can for {@code Arrays.hashCode}.
+ *
+ * <p>Resizes are incremental, as Redis's dict and {@link io.shoal.server.types.BytesTable} do:
+ * the new bucket array fills a few buckets per write ({@link #STEP_BUCKETS}) while lookups try
+ * both arrays and {@link #scan} walks both (dictScan over two tables). Done at once, a resize of
+ * one sorted set of 512K members stopped its event loop for 15-19 ms (docs/performance.md, eighth
+ * round).
  */
 final class MemberTable {
   /** One member: 32 bytes with compressed references. */
@@ -34,9 +40,17 @@ final class MemberTable {
   }
 
   private static final int MIN_BUCKETS = 16;
+  /** Non-empty buckets a write moves during a resize, looking at most at STEP_VISITS buckets. */
+  static final int STEP_BUCKETS = 4;
+  private static final int STEP_VISITS = 64;
 
   private final long seed;
+  /** The bucket array; during a resize, the old one, whose buckets below {@link #moved} are empty. */
   private Node[] buckets = new Node[MIN_BUCKETS];
+  /** The array a resize in progress moves the members to, else null. */
+  private Node[] target;
+  /** The buckets of {@link #buckets} already moved (Redis's rehashidx). */
+  private int moved;
   private int size;
 
   MemberTable(long seed) {
@@ -61,6 +75,14 @@ final class MemberTable {
    * its own length, so a concurrent resize only makes this the wrong bucket.
    */
   Node prefetchBucket(int hash) {
+    // During a resize the member is in the new array if its old bucket was moved (or it is new).
+    Node[] next = target;
+    if (next != null) {
+      Node head = next[hash & (next.length - 1)];
+      if (head != null) {
+        return head;
+      }
+    }
     Node[] table = buckets;
     return table.length == 0 ? null : table[hash & (table.length - 1)];
   }
@@ -85,7 +107,12 @@ final class MemberTable {
 
   /** The node of a member whose {@link #hash} is given, or null. */
   Node find(byte[] member, int hash) {
-    for (Node node = buckets[hash & (buckets.length - 1)]; node != null; node = node.chain) {
+    Node found = find(buckets, member, hash);
+    return found != null || target == null ? found : find(target, member, hash);
+  }
+
+  private static Node find(Node[] table, byte[] member, int hash) {
+    for (Node node = table[hash & (table.length - 1)]; node != null; node = node.chain) {
       if (node.hash == hash && Arrays.equals(node.member, member)) {
         return node;
       }
@@ -95,12 +122,16 @@ final class MemberTable {
 
   /** Adds the node of a member that is not in the table; its hash must be {@link #hash}'s. */
   void add(Node node) {
-    int index = node.hash & (buckets.length - 1);
-    node.chain = buckets[index];
-    buckets[index] = node;
+    if (target != null) {
+      step();
+    }
+    Node[] table = target != null ? target : buckets;
+    int index = node.hash & (table.length - 1);
+    node.chain = table[index];
+    table[index] = node;
     size++;
-    if (size > buckets.length) {
-      resize(buckets.length * 2);
+    if (size > table.length) {
+      startResize(table.length * 2);
     }
   }
 
@@ -114,39 +145,92 @@ final class MemberTable {
    * the table holds, so the member matches by reference without its bytes being read.
    */
   Node remove(byte[] member, int hash) {
-    int index = hash & (buckets.length - 1);
+    if (target != null) {
+      step();
+    }
+    Node node = unlink(buckets, member, hash);
+    if (node == null && target != null) {
+      node = unlink(target, member, hash);
+    }
+    if (node == null) {
+      return null;
+    }
+    size--;
+    if (size == 0 && (target != null || buckets.length > MIN_BUCKETS)) {
+      // Empty: back to the smallest array at once (nothing to move, no scan to keep whole).
+      buckets = new Node[MIN_BUCKETS];
+      target = null;
+      moved = 0;
+    } else if (target == null && buckets.length > MIN_BUCKETS && size < buckets.length / 8) {
+      startResize(buckets.length / 2);
+    }
+    return node;
+  }
+
+  private static Node unlink(Node[] table, byte[] member, int hash) {
+    int index = hash & (table.length - 1);
     Node previous = null;
-    for (Node node = buckets[index]; node != null; previous = node, node = node.chain) {
+    for (Node node = table[index]; node != null; previous = node, node = node.chain) {
       if (node.member == member || (node.hash == hash && Arrays.equals(node.member, member))) {
         if (previous == null) {
-          buckets[index] = node.chain;
+          table[index] = node.chain;
         } else {
           previous.chain = node.chain;
         }
         node.chain = null;
-        size--;
-        if (buckets.length > MIN_BUCKETS && size < buckets.length / 8) {
-          resize(buckets.length / 2);
-        }
         return node;
       }
     }
     return null;
   }
 
-  private void resize(int capacity) {
-    Node[] next = new Node[capacity];
-    for (Node head : buckets) {
-      Node node = head;
+  /** Starts moving the members to an array of {@code capacity} buckets; a resize in progress ends first. */
+  private void startResize(int capacity) {
+    while (target != null) {
+      step();
+    }
+    target = new Node[capacity];
+    moved = 0;
+    step();
+  }
+
+  /**
+   * Moves up to {@link #STEP_BUCKETS} non-empty buckets of the old array to the new one, looking
+   * at no more than {@link #STEP_VISITS} buckets, and ends the resize when the old array is empty.
+   */
+  private void step() {
+    Node[] from = buckets;
+    Node[] to = target;
+    int mask = to.length - 1;
+    int movedBuckets = 0;
+    int end = Math.min(from.length, moved + STEP_VISITS);
+    int at = moved;
+    for (; at < end && movedBuckets < STEP_BUCKETS; at++) {
+      Node node = from[at];
+      if (node == null) {
+        continue;
+      }
+      from[at] = null;
       while (node != null) {
         Node following = node.chain;
-        int index = node.hash & (capacity - 1);
-        node.chain = next[index];
-        next[index] = node;
+        int index = node.hash & mask;
+        node.chain = to[index];
+        to[index] = node;
         node = following;
       }
+      movedBuckets++;
     }
-    buckets = next;
+    moved = at;
+    if (moved == from.length) {
+      buckets = to;
+      target = null;
+      moved = 0;
+    }
+  }
+
+  /** True while a resize is in progress (both bucket arrays in use); for tests. */
+  boolean resizing() {
+    return target != null;
   }
 
   /**
@@ -154,17 +238,41 @@ final class MemberTable {
    * (Redis's dictScan: increment the cursor's reversed bits under the current mask).
    */
   long scan(long cursor, EntryVisitor visitor) {
-    long mask = buckets.length - 1;
-    for (Node node = buckets[(int) (cursor & mask)]; node != null; node = node.chain) {
+    if (target == null) {
+      long mask = buckets.length - 1;
+      visit(buckets[(int) (cursor & mask)], visitor);
+      return nextCursor(cursor, mask);
+    }
+    // A resize in progress (dictScan with two tables): the cursor's bucket in the smaller array,
+    // then every bucket of the larger one that it expands to, which share its low bits.
+    Node[] small = buckets.length <= target.length ? buckets : target;
+    Node[] large = small == buckets ? target : buckets;
+    long smallMask = small.length - 1;
+    long largeMask = large.length - 1;
+    visit(small[(int) (cursor & smallMask)], visitor);
+    do {
+      visit(large[(int) (cursor & largeMask)], visitor);
+      cursor = nextCursor(cursor, largeMask);
+    } while ((cursor & (smallMask ^ largeMask)) != 0);
+    return cursor;
+  }
+
+  private static void visit(Node head, EntryVisitor visitor) {
+    for (Node node = head; node != null; node = node.chain) {
       visitor.visit(node.member, node.score);
     }
+  }
+
+  /** The cursor after {@code cursor} under {@code mask}: its reversed bits incremented. */
+  private static long nextCursor(long cursor, long mask) {
     cursor |= ~mask;
     cursor = Long.reverse(cursor);
     cursor++;
     return Long.reverse(cursor);
   }
 
+  /** The bucket count members settle in: the new array's during a resize. */
   int bucketCount() {
-    return buckets.length;
+    return target != null ? target.length : buckets.length;
   }
 }

@@ -96,4 +96,98 @@ class MemberTableTest {
       assertThat(random.nextInt()).isNotNull();
     }
   }
+
+  /** A resize moves a few buckets per write; every member stays found while both arrays are in use. */
+  @Test
+  void aResizeIsSpreadOverLaterWritesAndEveryMemberStaysFoundMeanwhile() {
+    MemberTable table = new MemberTable(7);
+    int member = 0;
+    while (table.bucketCount() < 4096 || table.resizing()) {
+      put(table, "m" + member++, member);
+    }
+    int before = table.bucketCount();
+    while (table.bucketCount() == before) {
+      put(table, "m" + member++, member);
+    }
+    assertThat(table.resizing()).isTrue();
+    int writesToFinish = 0;
+    while (table.resizing()) {
+      for (int i = 0; i < member; i += 89) {
+        assertThat(get(table, "m" + i)).isEqualTo((double) i + 1);
+      }
+      put(table, "m" + member++, member);
+      writesToFinish++;
+    }
+    assertThat(writesToFinish).isBetween(100, 4096 / MemberTable.STEP_BUCKETS + 1);
+    for (int i = 0; i < member; i++) {
+      assertThat(get(table, "m" + i)).isEqualTo((double) i + 1);
+    }
+    int removed = 0;
+    while (!table.resizing()) {
+      remove(table, "m" + removed++);
+    }
+    while (table.resizing()) {
+      for (int i = removed; i < member; i += 31) {
+        assertThat(get(table, "m" + i)).isNotNull();
+      }
+      remove(table, "m" + removed++);
+    }
+    assertThat(table.size()).isEqualTo(member - removed).isPositive();
+  }
+
+  /**
+   * Many small steps of adds, updates and removals interleaved with scan calls, so that resizes
+   * in both directions start and end at every point of a scan: the table agrees with a HashMap,
+   * and each scan returns every member present from its start to its end (a quarter of the
+   * members are never removed, so there is always something to miss).
+   */
+  @Test
+  void agreesWithAModelWhileResizesInterleaveWithScans() {
+    Random random = new Random(9);
+    for (int round = 0; round < 20; round++) {
+      MemberTable table = new MemberTable(round);
+      Map<String, Double> model = new HashMap<>();
+      int range = 50 + random.nextInt(5000);
+      int stable = range / 4;
+      long cursor = 0;
+      Set<String> presentThroughout = new HashSet<>();
+      Set<String> seen = new HashSet<>();
+      for (int op = 0; op < 60_000; op++) {
+        int kind = random.nextInt(100);
+        boolean growing = (op / 5000) % 2 == 0;
+        int number = random.nextInt(range);
+        String member = "m" + number;
+        if (number < stable && kind >= 45 && kind < 70) {
+          kind = kind % 45;
+        }
+        if (kind < (growing ? 45 : 15)) {
+          double score = random.nextInt(1000);
+          put(table, member, score);
+          model.put(member, score);
+        } else if (kind < 70) {
+          assertThat(remove(table, member)).isEqualTo(model.remove(member));
+          presentThroughout.remove(member);
+        } else {
+          if (cursor == 0) {
+            presentThroughout = new HashSet<>(model.keySet());
+            seen = new HashSet<>();
+          }
+          Set<String> into = seen;
+          cursor = table.scan(cursor, (m, score) -> into.add(new String(m, StandardCharsets.UTF_8)));
+          if (cursor == 0) {
+            assertThat(seen).containsAll(presentThroughout);
+          }
+        }
+        assertThat(table.size()).isEqualTo(model.size());
+      }
+      for (Map.Entry<String, Double> entry : model.entrySet()) {
+        assertThat(get(table, entry.getKey())).isEqualTo(entry.getValue());
+      }
+      for (String member : new HashSet<>(model.keySet())) {
+        assertThat(remove(table, member)).isNotNull();
+      }
+      assertThat(table.resizing()).isFalse();
+      assertThat(table.bucketCount()).isEqualTo(16);
+    }
+  }
 }
