@@ -385,7 +385,7 @@ public final class BytesTable {
     if (target == null) {
       long mask = buckets.length - 1;
       visit(buckets[(int) (cursor & mask)], action);
-      return nextCursor(cursor, mask);
+      return ScanCursor.next(cursor, mask);
     }
     // A resize in progress (dictScan with two tables): the cursor's bucket in the smaller array,
     // then every bucket of the larger one that it expands to, which share its low bits.
@@ -396,7 +396,7 @@ public final class BytesTable {
     visit(small[(int) (cursor & smallMask)], action);
     do {
       visit(large[(int) (cursor & largeMask)], action);
-      cursor = nextCursor(cursor, largeMask);
+      cursor = ScanCursor.next(cursor, largeMask);
     } while ((cursor & (smallMask ^ largeMask)) != 0);
     return cursor;
   }
@@ -407,13 +407,6 @@ public final class BytesTable {
     }
   }
 
-  /** The cursor after {@code cursor} under {@code mask}: its reversed bits incremented. */
-  private static long nextCursor(long cursor, long mask) {
-    cursor |= ~mask;
-    cursor = Long.reverse(cursor);
-    cursor++;
-    return Long.reverse(cursor);
-  }
 
   /** A uniformly chosen bucket's random node: O(1) expected while the table is at least 10% full. */
   public Node randomNode(Random random) {

@@ -1,5 +1,6 @@
 package io.shoal.server.types.zset;
 
+import io.shoal.server.types.ScanCursor;
 import io.shoal.server.types.hyperloglog.MurmurHash64A;
 import java.util.Arrays;
 
@@ -241,7 +242,7 @@ final class MemberTable {
     if (target == null) {
       long mask = buckets.length - 1;
       visit(buckets[(int) (cursor & mask)], visitor);
-      return nextCursor(cursor, mask);
+      return ScanCursor.next(cursor, mask);
     }
     // A resize in progress (dictScan with two tables): the cursor's bucket in the smaller array,
     // then every bucket of the larger one that it expands to, which share its low bits.
@@ -252,7 +253,7 @@ final class MemberTable {
     visit(small[(int) (cursor & smallMask)], visitor);
     do {
       visit(large[(int) (cursor & largeMask)], visitor);
-      cursor = nextCursor(cursor, largeMask);
+      cursor = ScanCursor.next(cursor, largeMask);
     } while ((cursor & (smallMask ^ largeMask)) != 0);
     return cursor;
   }
@@ -263,13 +264,6 @@ final class MemberTable {
     }
   }
 
-  /** The cursor after {@code cursor} under {@code mask}: its reversed bits incremented. */
-  private static long nextCursor(long cursor, long mask) {
-    cursor |= ~mask;
-    cursor = Long.reverse(cursor);
-    cursor++;
-    return Long.reverse(cursor);
-  }
 
   /** The bucket count members settle in: the new array's during a resize. */
   int bucketCount() {
