@@ -407,7 +407,6 @@ public final class BytesTable {
     }
   }
 
-
   /** A uniformly chosen bucket's random node: O(1) expected while the table is at least 10% full. */
   public Node randomNode(Random random) {
     if (size == 0) {

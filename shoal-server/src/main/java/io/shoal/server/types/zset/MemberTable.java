@@ -264,7 +264,6 @@ final class MemberTable {
     }
   }
 
-
   /** The bucket count members settle in: the new array's during a resize. */
   int bucketCount() {
     return target != null ? target.length : buckets.length;
