@@ -283,9 +283,10 @@ public final class BytesTable {
     }
     size--;
     memoryBytes -= nodeBytes(node) + MemorySize.ofBytes(node.key);
-    if (size == 0 && buckets.length + (target == null ? 0 : target.length) > MIN_BUCKETS) {
+    int allocated = buckets.length + (target == null ? 0 : target.length);
+    if (size == 0 && allocated > MIN_BUCKETS) {
       // Empty: back to the smallest array at once (nothing to move, no scan to keep whole).
-      memoryBytes -= 4L * (buckets.length + (target == null ? 0 : target.length) - MIN_BUCKETS);
+      memoryBytes -= 4L * (allocated - MIN_BUCKETS);
       buckets = new Node[MIN_BUCKETS];
       target = null;
       moved = 0;
@@ -313,10 +314,8 @@ public final class BytesTable {
 
   /** Starts moving the keys to an array of {@code capacity} buckets; a resize in progress ends first. */
   private void startResize(int capacity) {
-    if (target != null) {
-      while (target != null) {
-        step();
-      }
+    while (target != null) {
+      step();
     }
     target = new Node[capacity];
     moved = 0;

@@ -82,19 +82,10 @@ public final class DebugCommand implements ServerModule {
         + " lru_seconds_idle:" + idle);
   }
 
-  private static boolean isInteger(byte[] bytes) {
-    try {
-      long parsed = NumberFormat.parseLong(bytes);
-      return Long.toString(parsed).equals(new String(bytes, StandardCharsets.US_ASCII));
-    } catch (ShoalError e) {
-      return false;
-    }
-  }
-
   /** Roughly what RDB would write: the bytes of a string, the estimate of a collection. */
   private static long serializedLength(Object value) {
     if (value instanceof byte[] bytes) {
-      return isInteger(bytes) && bytes.length <= 11 ? Math.min(5, bytes.length) : bytes.length + 1;
+      return NumberFormat.isLong(bytes) && bytes.length <= 11 ? Math.min(5, bytes.length) : bytes.length + 1;
     }
     return Math.max(1, MemorySize.ofValue(value) / 2);
   }
