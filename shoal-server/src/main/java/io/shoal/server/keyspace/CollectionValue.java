@@ -22,6 +22,13 @@ public abstract class CollectionValue {
   /** Number of elements, used for empty-key removal and lazy-free decisions. */
   public abstract long length();
 
-  /** A deep copy (COPY, SWAPDB-free snapshots); values are mutable, so sharing is never safe. */
+  /**
+   * A copy for COPY and snapshots: values are mutable, so the copy has its own structure, and no
+   * write to either side shows on the other. The byte strings inside (members, fields, values,
+   * elements) are shared, not cloned: like stored strings, they are never changed in place, every
+   * change stores a new array. Copies are structural (arrays cloned, chains and trees copied node
+   * by node as they are), never rebuilt element by element, since a snapshot makes them under
+   * every slot lock (docs/performance.md, ninth round).
+   */
   public abstract CollectionValue copy();
 }
