@@ -10,6 +10,11 @@ package io.shoal.server.keyspace;
 public abstract class CollectionValue {
   /** What the keyspace last counted for this value in used memory; owned by {@link Database}. */
   long accountedBytes;
+  /**
+   * The {@link CopyOnWrite} epoch this value was created in: a snapshot that shares the keyspace
+   * shares the values created before its own epoch, which a client then reaches only through a copy.
+   */
+  final int createdIn = CopyOnWrite.epoch();
 
   public abstract ValueType type();
 
