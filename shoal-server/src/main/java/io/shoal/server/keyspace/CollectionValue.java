@@ -10,6 +10,11 @@ package io.shoal.server.keyspace;
 public abstract class CollectionValue {
   /** What the keyspace last counted for this value in used memory; owned by {@link Database}. */
   long accountedBytes;
+  /**
+   * The {@link CopyOnWrite} epoch this value was created in: a snapshot that shares the keyspace
+   * shares the values created before its own epoch, which a client then reaches only through a copy.
+   */
+  final int createdIn = CopyOnWrite.epoch();
 
   public abstract ValueType type();
 
@@ -22,6 +27,13 @@ public abstract class CollectionValue {
   /** Number of elements, used for empty-key removal and lazy-free decisions. */
   public abstract long length();
 
-  /** A deep copy (COPY, SWAPDB-free snapshots); values are mutable, so sharing is never safe. */
+  /**
+   * A copy for COPY and snapshots: values are mutable, so the copy has its own structure, and no
+   * write to either side shows on the other. The byte strings inside (members, fields, values,
+   * elements) are shared, not cloned: like stored strings, they are never changed in place, every
+   * change stores a new array. Copies are structural (arrays cloned, chains and trees copied node
+   * by node as they are), never rebuilt element by element, since a snapshot makes them under
+   * every slot lock (docs/performance.md, ninth round).
+   */
   public abstract CollectionValue copy();
 }

@@ -17,6 +17,14 @@ public final class Keyspace {
   private volatile KeyEvents events = KeyEvents.NONE;
   private volatile AccessClock eviction;
   private volatile boolean expiryEnabled = true;
+  /**
+   * The epoch of the snapshot that shares this keyspace's collections while it is written out,
+   * else {@link Integer#MIN_VALUE}: a collection created before it is the snapshot's, and clients
+   * reach it only through a copy ({@link Database#get(byte[], int)}). Volatile: the snapshot's
+   * thread ends the sharing without the locks, and a client that still sees it only copies once
+   * for nothing.
+   */
+  private volatile int sharedEpoch = Integer.MIN_VALUE;
 
   public Keyspace(int databaseCount, int lockStripes, LongSupplier clockMillis) {
     this.databases = new Database[databaseCount];
@@ -97,6 +105,33 @@ public final class Keyspace {
       total += db.size();
     }
     return total;
+  }
+
+  /**
+   * Starts sharing the collections that exist now with a snapshot, which the caller takes while
+   * it holds every lock; returns the snapshot's epoch, or 0 if another snapshot still shares them
+   * (that one must then copy: two snapshot writers must not walk one sorted set at once, its
+   * tree's search path is scratch space).
+   */
+  public int share() {
+    if (sharedEpoch != Integer.MIN_VALUE) {
+      return 0;
+    }
+    int epoch = CopyOnWrite.nextEpoch();
+    sharedEpoch = epoch;
+    return epoch;
+  }
+
+  /** Ends the sharing {@link #share} started: the snapshot has written everything it took. */
+  public void endSharing(int epoch) {
+    if (epoch != 0 && sharedEpoch == epoch) {
+      sharedEpoch = Integer.MIN_VALUE;
+    }
+  }
+
+  /** True if a snapshot being written out holds this collection: a client must copy it first. */
+  boolean shared(CollectionValue value) {
+    return value.createdIn < sharedEpoch;
   }
 
   /** FLUSHALL / FLUSHDB: the caller must hold every lock. */

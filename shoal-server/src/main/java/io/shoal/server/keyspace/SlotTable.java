@@ -120,6 +120,19 @@ public final class SlotTable {
     return access;
   }
 
+  /**
+   * A copy of the entries array (key of entry i at 2i, value at 2i + 1, null where free): what a
+   * sharing snapshot takes of the slot, one array copy under the lock.
+   */
+  public Object[] copyEntries() {
+    return entries == null ? new Object[0] : entries.clone();
+  }
+
+  /** A copy of the expiry times by entry index, or null if no key of the slot ever had a TTL. */
+  public long[] copyExpires() {
+    return expires == null ? null : expires.clone();
+  }
+
   /** The entries array as it is now, read without the slot's lock by {@link KeyPrefetch}. */
   Object[] entriesArray() {
     return entries;

@@ -477,14 +477,14 @@ public final class Persistence implements ServerModule {
     long[] changesAtSnapshot = new long[1];
     Snapshot snapshot;
     try {
-      snapshot = Snapshot.take(server.keyspace(), () -> changesAtSnapshot[0] = changes.sum());
+      snapshot = Snapshot.share(server.keyspace(), () -> changesAtSnapshot[0] = changes.sum());
       lastSnapshotPauseMicros = snapshot.pauseMicros();
     } catch (RuntimeException e) {
       bgsaveStartedMillis = 0;
       backgroundJob.set(false);
       throw e;
     }
-    background.execute(() -> {
+    inBackground(snapshot, () -> {
       long started = bgsaveStartedMillis;
       try {
         writeRdb(snapshot, rdbPath());
@@ -503,6 +503,25 @@ public final class Persistence implements ServerModule {
       }
     });
     return true;
+  }
+
+  /**
+   * Runs a job that writes out a sharing snapshot on the background thread, and releases the
+   * snapshot when the job ends, however it ends (or if it cannot be started).
+   */
+  private void inBackground(Snapshot snapshot, Runnable job) {
+    try {
+      background.execute(() -> {
+        try {
+          job.run();
+        } finally {
+          snapshot.release();
+        }
+      });
+    } catch (RuntimeException e) {
+      snapshot.release();
+      throw e;
+    }
   }
 
   private void writeRdb(Snapshot snapshot, Path target) throws IOException {
@@ -585,14 +604,14 @@ public final class Persistence implements ServerModule {
     AppendOnlyFile file = aof;
     Snapshot snapshot;
     try {
-      snapshot = Snapshot.take(server.keyspace(), file == null ? null : file::startRewrite);
+      snapshot = Snapshot.share(server.keyspace(), file == null ? null : file::startRewrite);
       lastSnapshotPauseMicros = snapshot.pauseMicros();
     } catch (RuntimeException e) {
       rewriteStartedMillis = 0;
       backgroundJob.set(false);
       throw e;
     }
-    background.execute(() -> {
+    inBackground(snapshot, () -> {
       long started = rewriteStartedMillis;
       Path target = aofPath();
       Path temp = target.resolveSibling("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");

@@ -14,11 +14,20 @@ import java.util.List;
  *
  * <p>The copy is taken under every slot lock, so it is one instant for the whole keyspace, which
  * the AOF rewrite needs (writes made after the instant go to the rewrite buffer, writes before it
- * are in the copy, none in both). Strings are immutable {@code byte[]} references and cost one
- * pointer each; collections are mutable in place and are deep-copied with {@code copy()}. The pause
- * is therefore proportional to the number of keys plus the elements of collections; it is measured
- * as {@link #pauseMicros}. A per-slot copy without the global pause would be cheaper but can split
- * a multi-slot command between copy and buffer, so that a rewrite would replay it twice.
+ * are in the copy, none in both). A per-slot copy without the global pause would be cheaper but
+ * can split a multi-slot command between copy and buffer, so that a rewrite would replay it
+ * twice. The pause is measured as {@link #pauseMicros}.
+ *
+ * <p>Two ways to take it. {@link #take} copies: strings are immutable {@code byte[]} references
+ * and cost one pointer each, collections are mutable in place and are copied with {@code copy()}
+ * (structurally, without rebuilding them), so the pause grows with the keys and the elements of
+ * the collections (about 57 ms for 632K keys, a 632K-member set and a 632K-member sorted set).
+ * {@link #share} copies only each slot's arrays of keys and values and shares the collections,
+ * as a fork shares pages: a client that reaches a shared collection before {@link #release} gets
+ * a copy in its place (see {@link io.shoal.server.keyspace.CopyOnWrite}), so the pause grows
+ * with the keys only, and what is left of a copy is paid by the first client to touch each
+ * collection, on its own event loop, not by all of them at once. The expired keys and the free
+ * places of the arrays are sorted out by the thread that reads the snapshot.
  */
 public final class Snapshot {
   /** The keys of one slot of one database. */
@@ -36,12 +45,23 @@ public final class Snapshot {
     }
   }
 
+  /** One slot as a sharing snapshot takes it: the table's arrays, copied as they were. */
+  private record RawSlot(Object[] entries, long[] expires) {}
+
   private final List<List<Chunk>> databases;
+  /** A sharing snapshot's slots by database, turned into chunks on first use; else null. */
+  private final List<List<RawSlot>> raw;
+  private final Keyspace keyspace;
+  private final int sharedEpoch;
   private final long takenMillis;
   private final long pauseMicros;
 
-  private Snapshot(List<List<Chunk>> databases, long takenMillis, long pauseMicros) {
+  private Snapshot(List<List<Chunk>> databases, List<List<RawSlot>> raw, Keyspace keyspace, int sharedEpoch,
+      long takenMillis, long pauseMicros) {
     this.databases = databases;
+    this.raw = raw;
+    this.keyspace = keyspace;
+    this.sharedEpoch = sharedEpoch;
     this.takenMillis = takenMillis;
     this.pauseMicros = pauseMicros;
   }
@@ -52,48 +72,132 @@ public final class Snapshot {
     locks.lockAll();
     long started = System.nanoTime();
     try {
+      return copy(keyspace, atInstant, started);
+    } finally {
+      locks.unlockAll();
+    }
+  }
+
+  /**
+   * Takes the keyspace sharing its collections until {@link #release}, which the caller must call
+   * once it has read everything (in a {@code finally}); copies as {@link #take} does if another
+   * snapshot still shares them.
+   */
+  public static Snapshot share(Keyspace keyspace, Runnable atInstant) {
+    SlotLocks locks = keyspace.locks();
+    locks.lockAll();
+    long started = System.nanoTime();
+    try {
+      int epoch = keyspace.share();
+      if (epoch == 0) {
+        return copy(keyspace, atInstant, started);
+      }
       long now = keyspace.nowMillis();
+      List<List<RawSlot>> raw = new ArrayList<>(keyspace.databaseCount());
       List<List<Chunk>> databases = new ArrayList<>(keyspace.databaseCount());
       for (int d = 0; d < keyspace.databaseCount(); d++) {
         Database db = keyspace.db(d);
-        List<Chunk> chunks = new ArrayList<>();
+        List<RawSlot> slots = new ArrayList<>();
         for (int s = 0; s < io.shoal.server.slot.KeySlot.SLOT_COUNT; s++) {
           SlotTable table = db.slot(s);
-          if (table == null || table.size() == 0) {
-            continue;
-          }
-          int size = table.size();
-          byte[][] keys = new byte[size][];
-          Object[] values = new Object[size];
-          long[] expires = new long[size];
-          int count = 0;
-          for (int i = 0; i < table.capacity(); i++) {
-            byte[] key = table.keyAt(i);
-            if (key == null) {
-              continue;
-            }
-            long expireAt = table.expireAt(i);
-            if (expireAt != 0 && expireAt <= now) {
-              continue;
-            }
-            Object value = table.valueAt(i);
-            keys[count] = key;
-            values[count] = value instanceof CollectionValue ? ((CollectionValue) value).copy() : value;
-            expires[count] = expireAt;
-            count++;
-          }
-          if (count > 0) {
-            chunks.add(new Chunk(keys, values, expires, count));
+          if (table != null && table.size() > 0) {
+            slots.add(new RawSlot(table.copyEntries(), table.copyExpires()));
           }
         }
-        databases.add(chunks);
+        raw.add(slots);
+        databases.add(null);
       }
       if (atInstant != null) {
         atInstant.run();
       }
-      return new Snapshot(databases, now, (System.nanoTime() - started) / 1000);
+      return new Snapshot(databases, raw, keyspace, epoch, now, (System.nanoTime() - started) / 1000);
     } finally {
       locks.unlockAll();
+    }
+  }
+
+  private static Snapshot copy(Keyspace keyspace, Runnable atInstant, long started) {
+    long now = keyspace.nowMillis();
+    List<List<Chunk>> databases = new ArrayList<>(keyspace.databaseCount());
+    for (int d = 0; d < keyspace.databaseCount(); d++) {
+      Database db = keyspace.db(d);
+      List<Chunk> chunks = new ArrayList<>();
+      for (int s = 0; s < io.shoal.server.slot.KeySlot.SLOT_COUNT; s++) {
+        SlotTable table = db.slot(s);
+        if (table == null || table.size() == 0) {
+          continue;
+        }
+        int size = table.size();
+        byte[][] keys = new byte[size][];
+        Object[] values = new Object[size];
+        long[] expires = new long[size];
+        int count = 0;
+        for (int i = 0; i < table.capacity(); i++) {
+          byte[] key = table.keyAt(i);
+          if (key == null) {
+            continue;
+          }
+          long expireAt = table.expireAt(i);
+          if (expireAt != 0 && expireAt <= now) {
+            continue;
+          }
+          Object value = table.valueAt(i);
+          keys[count] = key;
+          values[count] = value instanceof CollectionValue ? ((CollectionValue) value).copy() : value;
+          expires[count] = expireAt;
+          count++;
+        }
+        if (count > 0) {
+          chunks.add(new Chunk(keys, values, expires, count));
+        }
+      }
+      databases.add(chunks);
+    }
+    if (atInstant != null) {
+      atInstant.run();
+    }
+    return new Snapshot(databases, null, keyspace, 0, now, (System.nanoTime() - started) / 1000);
+  }
+
+  /** A sharing snapshot's slots of one database as chunks, leaving out free places and expired keys. */
+  private static List<Chunk> chunks(List<RawSlot> slots, long now) {
+    List<Chunk> chunks = new ArrayList<>(slots.size());
+    for (RawSlot slot : slots) {
+      Object[] entries = slot.entries();
+      long[] expiresAt = slot.expires();
+      int capacity = entries.length >> 1;
+      byte[][] keys = new byte[capacity][];
+      Object[] values = new Object[capacity];
+      long[] expires = new long[capacity];
+      int count = 0;
+      for (int i = 0; i < capacity; i++) {
+        byte[] key = (byte[]) entries[2 * i];
+        if (key == null) {
+          continue;
+        }
+        long expireAt = expiresAt == null ? 0 : expiresAt[i];
+        if (expireAt != 0 && expireAt <= now) {
+          continue;
+        }
+        keys[count] = key;
+        values[count] = entries[2 * i + 1];
+        expires[count] = expireAt;
+        count++;
+      }
+      if (count > 0) {
+        chunks.add(new Chunk(keys, values, expires, count));
+      }
+    }
+    return chunks;
+  }
+
+  /**
+   * Ends the sharing of a snapshot taken with {@link #share}: clients write to the collections
+   * in place again. Nothing may read this snapshot's values afterwards. Does nothing for a copy.
+   */
+  public void release() {
+    if (sharedEpoch != 0) {
+      keyspace.endSharing(sharedEpoch);
     }
   }
 
@@ -102,12 +206,17 @@ public final class Snapshot {
   }
 
   public List<Chunk> database(int index) {
-    return databases.get(index);
+    List<Chunk> chunks = databases.get(index);
+    if (chunks == null) {
+      chunks = chunks(raw.get(index), takenMillis);
+      databases.set(index, chunks);
+    }
+    return chunks;
   }
 
   public long keys(int index) {
     long total = 0;
-    for (Chunk chunk : databases.get(index)) {
+    for (Chunk chunk : database(index)) {
       total += chunk.count;
     }
     return total;
@@ -115,7 +224,7 @@ public final class Snapshot {
 
   public long expires(int index) {
     long total = 0;
-    for (Chunk chunk : databases.get(index)) {
+    for (Chunk chunk : database(index)) {
       for (int i = 0; i < chunk.count; i++) {
         if (chunk.expires[i] != 0) {
           total++;

@@ -445,7 +445,7 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
     long[] at = new long[1];
     int[] db = new int[1];
     String[] id = new String[1];
-    Snapshot snapshot = Snapshot.take(server.keyspace(), () -> {
+    Snapshot snapshot = Snapshot.share(server.keyspace(), () -> {
       synchronized (stream) {
         at[0] = offset;
         id[0] = history.replid();
@@ -466,22 +466,34 @@ public final class ReplicationModule implements ServerModule, ReplicationControl
     }
     fireRoleChange();
     Persistence persistence = server.module(Persistence.class);
-    background.execute(() -> {
+    try {
+      background.execute(() -> sendSnapshot(feed, snapshot, persistence, db[0], id[0], at[0]));
+    } catch (RuntimeException e) {
+      snapshot.release();
+      throw e;
+    }
+  }
+
+  /** Writes a full sync's snapshot to a replica, then releases it (see {@link Snapshot#share}). */
+  private void sendSnapshot(ReplicaFeed feed, Snapshot snapshot, Persistence persistence, int db, String id, long at) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
       try {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
         RdbWriter.write(snapshot, out, persistence.codecs(), true, server.keyspace().usedBytes(), false,
-            Map.of("repl-stream-db", Integer.toString(db[0]), "repl-id", id[0], "repl-offset", Long.toString(at[0])));
-        byte[] rdb = out.toByteArray();
-        feed.sendRaw(("$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        feed.sendRaw(rdb);
-        feed.online();
-        LOG.log(System.Logger.Level.INFO, "Synchronization with replica " + feed.client().address() + " succeeded ("
-            + rdb.length + " bytes of snapshot)");
-      } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "cannot send a snapshot to replica " + feed.client().address() + ": " + e);
-        feed.close();
+            Map.of("repl-stream-db", Integer.toString(db), "repl-id", id, "repl-offset", Long.toString(at)));
+      } finally {
+        snapshot.release();
       }
-    });
+      byte[] rdb = out.toByteArray();
+      feed.sendRaw(("$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      feed.sendRaw(rdb);
+      feed.online();
+      LOG.log(System.Logger.Level.INFO, "Synchronization with replica " + feed.client().address() + " succeeded ("
+          + rdb.length + " bytes of snapshot)");
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot send a snapshot to replica " + feed.client().address() + ": " + e);
+      feed.close();
+    }
   }
 
   // ---------------------------------------------------------------- roles

@@ -471,9 +471,38 @@ public final class BytesTable {
     return node;
   }
 
+  /**
+   * A copy of the table as it is, a resize in progress included: the bucket arrays are copied
+   * chain by chain, each node once with its cached hash, so no key is hashed or compared (a
+   * snapshot takes it under every slot lock). Keys and values are shared: stored byte strings are
+   * never changed in place (see {@link io.shoal.server.keyspace.CollectionValue#copy}); the nodes
+   * are not, since a field's value and a chain's links change.
+   */
   public BytesTable copy() {
-    BytesTable copy = new BytesTable(Math.max(size, 1));
-    forEach((key, value) -> copy.put(key.clone(), value == null ? null : value.clone()));
+    BytesTable copy = new BytesTable();
+    copy.buckets = copyBuckets(buckets);
+    copy.target = target == null ? null : copyBuckets(target);
+    copy.moved = moved;
+    copy.size = size;
+    copy.memoryBytes = memoryBytes;
     return copy;
+  }
+
+  private static Node[] copyBuckets(Node[] from) {
+    Node[] to = new Node[from.length];
+    for (int i = 0; i < from.length; i++) {
+      Node node = from[i];
+      if (node == null) {
+        continue;
+      }
+      Node tail = node(node.key, node.value(), node.hash, null);
+      to[i] = tail;
+      for (node = node.next; node != null; node = node.next) {
+        Node next = node(node.key, node.value(), node.hash, null);
+        tail.next = next;
+        tail = next;
+      }
+    }
+    return to;
   }
 }

@@ -277,4 +277,71 @@ class BytesTableTest {
     assertThat(new Bytes(b("abc"))).isNotEqualTo(new Bytes(b("abd")));
     assertThat(new Bytes(new byte[] {(byte) 0xff}).compareTo(new Bytes(b("a")))).isPositive();
   }
+
+  private static Map<String, String> contents(BytesTable table) {
+    Map<String, String> seen = new HashMap<>();
+    table.forEach((key, value) -> seen.put(new String(key, StandardCharsets.UTF_8),
+        value == null ? null : new String(value, StandardCharsets.UTF_8)));
+    return seen;
+  }
+
+  private static java.util.List<String> scanned(BytesTable table) {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    long cursor = 0;
+    do {
+      cursor = table.scan(cursor, (key, value) -> seen.add(new String(key, StandardCharsets.UTF_8) + "=" + (value == null ? null : new String(value, StandardCharsets.UTF_8))));
+    } while (cursor != 0);
+    return seen;
+  }
+
+  private static void churn(BytesTable table, Map<String, String> model, Random random, int steps, boolean values) {
+    for (int i = 0; i < steps; i++) {
+      String key = "k" + random.nextInt(5000);
+      if (random.nextInt(3) == 0) {
+        boolean present = model.containsKey(key);
+        model.remove(key);
+        assertThat(table.remove(b(key)) != null).isEqualTo(present);
+      } else {
+        String value = values ? "v" + random.nextInt() : null;
+        table.put(b(key), value == null ? null : b(value));
+        model.put(key, value);
+      }
+    }
+  }
+
+  /**
+   * A copy holds the same keys and values in the same buckets (a resize in progress included), so
+   * a SCAN walks both alike, and writes to either side afterwards, a field's new value included,
+   * never show on the other.
+   */
+  @Test
+  void aCopyEqualsTheOriginalAndWritesStayOnTheirSide() {
+    for (boolean values : new boolean[] {true, false}) {
+      BytesTable table = new BytesTable();
+      Map<String, String> model = new HashMap<>();
+      Random random = new Random(values ? 1 : 2);
+      churn(table, model, random, 3000, values);
+      while (!table.resizing()) {
+        String key = "grow" + model.size();
+        table.put(b(key), values ? b("x") : null);
+        model.put(key, values ? "x" : null);
+      }
+      BytesTable copy = table.copy();
+      assertThat(copy.resizing()).isTrue();
+      assertThat(copy.size()).isEqualTo(table.size()).isEqualTo(model.size());
+      assertThat(copy.memoryBytes()).isEqualTo(table.memoryBytes());
+      assertThat(contents(copy)).isEqualTo(model);
+      assertThat(scanned(copy)).isEqualTo(scanned(table));
+      Map<String, String> copyModel = new HashMap<>(model);
+      churn(copy, copyModel, new Random(3), 20_000, values);
+      assertThat(contents(table)).isEqualTo(model);
+      assertThat(contents(copy)).isEqualTo(copyModel);
+      Map<String, String> copied = new HashMap<>(copyModel);
+      churn(table, model, new Random(4), 20_000, values);
+      assertThat(contents(copy)).isEqualTo(copied);
+      assertThat(contents(table)).isEqualTo(model);
+      model.forEach((key, value) -> assertThat(table.contains(b(key))).isTrue());
+      copied.forEach((key, value) -> assertThat(copy.contains(b(key))).isTrue());
+    }
+  }
 }

@@ -196,10 +196,7 @@ public final class HashValue extends CollectionValue implements TableMemberPrefe
       copy.pairs = null;
       return copy;
     }
-    copy.pairs = new byte[pairs.length][];
-    for (int i = 0; i < 2 * count; i++) {
-      copy.pairs[i] = pairs[i].clone();
-    }
+    copy.pairs = pairs.clone(); // the field and value arrays are shared: never changed in place
     copy.count = count;
     copy.memoryBytes = memoryBytes;
     return copy;

@@ -41,11 +41,13 @@ public final class ListValue extends CollectionValue {
     elements = new byte[MIN_CAPACITY][];
   }
 
+  /**
+   * A copy of another list as it is: its ring cloned in one array copy, the element arrays shared
+   * (stored byte strings are never changed in place, see {@link CollectionValue#copy}).
+   */
   private ListValue(ListValue other) {
-    elements = new byte[Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, other.size)) * 2)][];
-    for (int i = 0; i < other.size; i++) {
-      elements[i] = other.get(i).clone();
-    }
+    elements = other.elements.clone();
+    head = other.head;
     size = other.size;
     elementBytes = other.elementBytes;
     packedBytes = other.packedBytes;

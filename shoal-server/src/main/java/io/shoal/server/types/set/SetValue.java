@@ -384,10 +384,7 @@ public final class SetValue extends CollectionValue implements TableMemberPrefet
         break;
       case LISTPACK:
         copy.integers = null;
-        copy.members = new byte[members.length][];
-        for (int i = 0; i < count; i++) {
-          copy.members[i] = members[i].clone();
-        }
+        copy.members = members.clone(); // the member arrays are shared: never changed in place
         break;
       default:
         copy.integers = null;

@@ -62,6 +62,39 @@ final class MemberTable {
     return size;
   }
 
+  /**
+   * A copy of the table as it is, a resize in progress included: the bucket arrays are copied
+   * chain by chain, each node once, with the same seed, so no member is hashed or compared. The
+   * member arrays are shared (they are never changed in place); the nodes are not, since a node's
+   * score changes.
+   */
+  MemberTable copy() {
+    MemberTable copy = new MemberTable(seed);
+    copy.buckets = copyBuckets(buckets);
+    copy.target = target == null ? null : copyBuckets(target);
+    copy.moved = moved;
+    copy.size = size;
+    return copy;
+  }
+
+  private static Node[] copyBuckets(Node[] from) {
+    Node[] to = new Node[from.length];
+    for (int i = 0; i < from.length; i++) {
+      Node node = from[i];
+      if (node == null) {
+        continue;
+      }
+      Node tail = new Node(node.member, node.score, node.hash);
+      to[i] = tail;
+      for (node = node.chain; node != null; node = node.chain) {
+        Node next = new Node(node.member, node.score, node.hash);
+        tail.chain = next;
+        tail = next;
+      }
+    }
+    return to;
+  }
+
   int hash(byte[] member) {
     long hash = MurmurHash64A.hash(member, seed);
     return (int) (hash ^ (hash >>> 32));

@@ -48,25 +48,56 @@ public final class ScoreTree {
      */
     int start;
     int size;
-    final double[] scores = new double[LEAF_CAPACITY];
-    final byte[][] members = new byte[LEAF_CAPACITY][];
+    final double[] scores;
+    final byte[][] members;
     /**
      * The members' hashes in the member table, so that a pop or range removal finds a member's
      * table node without reading the member's bytes to hash them: one cache miss fewer.
      */
-    final int[] hashes = new int[LEAF_CAPACITY];
+    final int[] hashes;
     Leaf previous;
     Leaf next;
+
+    Leaf() {
+      scores = new double[LEAF_CAPACITY];
+      members = new byte[LEAF_CAPACITY][];
+      hashes = new int[LEAF_CAPACITY];
+    }
+
+    /** A copy of another leaf's entries, unlinked. */
+    Leaf(Leaf other) {
+      start = other.start;
+      size = other.size;
+      scores = other.scores.clone();
+      members = other.members.clone();
+      hashes = other.hashes.clone();
+    }
   }
 
   static final class Inner {
     int size;
     /** The smallest key below each child. */
-    final double[] scores = new double[INNER_CAPACITY];
-    final byte[][] members = new byte[INNER_CAPACITY][];
-    final Object[] children = new Object[INNER_CAPACITY];
+    final double[] scores;
+    final byte[][] members;
+    final Object[] children;
     /** How many entries are below each child. */
-    final int[] counts = new int[INNER_CAPACITY];
+    final int[] counts;
+
+    Inner() {
+      scores = new double[INNER_CAPACITY];
+      members = new byte[INNER_CAPACITY][];
+      children = new Object[INNER_CAPACITY];
+      counts = new int[INNER_CAPACITY];
+    }
+
+    /** A copy of another node's keys and counts, without its children. */
+    Inner(Inner other) {
+      size = other.size;
+      scores = other.scores.clone();
+      members = other.members.clone();
+      children = new Object[INNER_CAPACITY];
+      counts = other.counts.clone();
+    }
   }
 
   private Object root = new Leaf();
@@ -80,6 +111,39 @@ public final class ScoreTree {
 
   public long length() {
     return length;
+  }
+
+  /**
+   * A copy of the tree as it is: every node's arrays cloned, the leaves linked again in order,
+   * nothing compared or searched. The member arrays are shared: stored byte strings are never
+   * changed in place (see {@link io.shoal.server.keyspace.CollectionValue#copy}).
+   */
+  public ScoreTree copy() {
+    ScoreTree copy = new ScoreTree();
+    copy.root = copyNode(root, height, new Leaf[1]);
+    copy.height = height;
+    copy.length = length;
+    return copy;
+  }
+
+  /** Copies a node {@code levels} above the leaves; {@code last} holds the last leaf copied. */
+  private static Object copyNode(Object node, int levels, Leaf[] last) {
+    if (levels == 0) {
+      Leaf leaf = new Leaf((Leaf) node);
+      Leaf previous = last[0];
+      if (previous != null) {
+        previous.next = leaf;
+        leaf.previous = previous;
+      }
+      last[0] = leaf;
+      return leaf;
+    }
+    Inner inner = (Inner) node;
+    Inner copy = new Inner(inner);
+    for (int i = 0; i < inner.size; i++) {
+      copy.children[i] = copyNode(inner.children[i], levels - 1, last);
+    }
+    return copy;
   }
 
   static int compare(double score1, byte[] member1, double score2, byte[] member2) {

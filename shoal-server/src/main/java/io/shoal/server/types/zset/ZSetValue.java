@@ -314,13 +314,25 @@ public final class ZSetValue extends CollectionValue implements MemberPrefetch, 
     Arrays.fill(members, size, size + count, null);
   }
 
+  /**
+   * A copy in the same encoding, as Redis's zsetDup keeps it, made structure by structure: the
+   * listpack's arrays cloned, or the tree and the member table copied as they are, without a
+   * member being inserted, hashed or compared (a snapshot takes it under every slot lock).
+   */
   @Override
   public ZSetValue copy() {
     ZSetValue copy = new ZSetValue(maxListpackEntries, maxListpackValue);
     if (list != null) {
-      copy.convertToSkipList(); // A copy keeps the encoding, as Redis's zsetDup does.
+      copy.list = list.copy();
+      copy.map = map.copy();
+      copy.members = null;
+      copy.scores = null;
+    } else {
+      copy.members = members.clone();
+      copy.scores = scores.clone();
+      copy.size = size;
     }
-    forEach((member, score) -> copy.insert(member.clone(), score));
+    copy.memoryBytes = memoryBytes;
     return copy;
   }
 
@@ -431,6 +443,11 @@ public final class ZSetValue extends CollectionValue implements MemberPrefetch, 
       sum += tree.prefetchLeaf(found.score);
     }
     return sum;
+  }
+
+  /** True while the member table is resizing; for tests. */
+  boolean mapResizing() {
+    return map != null && map.resizing();
   }
 
   /** Checks the tree's invariants and that map and tree agree; for tests. */

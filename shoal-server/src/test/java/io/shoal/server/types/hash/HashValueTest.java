@@ -92,4 +92,44 @@ class HashValueTest {
     assertThat(hash.get(b("a"))).isEqualTo(b("1"));
     assertThat(copy.memoryBytes()).isEqualTo(hash.memoryBytes());
   }
+
+  private static java.util.List<String> pairs(HashValue hash) {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    hash.forEach((field, value) -> seen.add(new String(field) + "=" + new String(value)));
+    return seen;
+  }
+
+  /**
+   * In each encoding a copy has the same fields and values in the same order and encoding and
+   * memory estimate, and new values, new fields and removals on either side never show on the other.
+   */
+  @Test
+  void aCopyEqualsTheOriginalInEachEncodingAndWritesStayOnTheirSide() {
+    for (int count : new int[] {50, 5000}) {
+      HashValue hash = new HashValue();
+      for (int i = 0; i < count; i++) {
+        hash.put(b("f" + i), b("v" + i), HashLimits.DEFAULT);
+      }
+      assertThat(hash.encoding()).isEqualTo(count == 50 ? "listpack" : "hashtable");
+      HashValue copy = hash.copy();
+      assertThat(copy.encoding()).isEqualTo(hash.encoding());
+      assertThat(pairs(copy)).isEqualTo(pairs(hash));
+      assertThat(copy.memoryBytes()).isEqualTo(hash.memoryBytes());
+      java.util.List<String> before = pairs(hash);
+      for (int i = 0; i < count; i += 3) {
+        copy.put(b("f" + i), b("changed"), HashLimits.DEFAULT);
+        copy.remove(b("f" + (i + 1)));
+      }
+      copy.put(b("new"), b("field"), HashLimits.DEFAULT);
+      assertThat(pairs(hash)).isEqualTo(before);
+      assertThat(copy.get(b("f0"))).isEqualTo(b("changed"));
+      java.util.List<String> copied = pairs(copy);
+      hash.put(b("f0"), b("mine"), HashLimits.DEFAULT);
+      hash.remove(b("f2"));
+      assertThat(pairs(copy)).isEqualTo(copied);
+      assertThat(hash.get(b("f0"))).isEqualTo(b("mine"));
+      assertThat(hash.get(b("f1"))).isEqualTo(b("v1"));
+      assertThat(copy.get(b("f2"))).isEqualTo(b("v2"));
+    }
+  }
 }

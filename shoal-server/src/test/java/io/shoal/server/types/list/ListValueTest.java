@@ -134,4 +134,42 @@ class ListValueTest {
     assertThat(ListValue.packedEntryBytes(new byte[64])).isEqualTo(67);
     assertThat(ListValue.packedEntryBytes(new byte[200])).isEqualTo(204);
   }
+
+  /**
+   * A copy of a list whose ring wraps around has the same elements in order, the same encoding
+   * and size estimates, and pushes, pops, LSET and inserts on either side never show on the other.
+   */
+  @Test
+  void aCopyEqualsTheOriginalAndWritesStayOnTheirSide() {
+    ListValue list = new ListValue();
+    java.util.List<String> model = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      list.pushLast(b("v" + i));
+      model.add("v" + i);
+    }
+    for (int i = 0; i < 100; i++) {
+      list.popFirst();
+      model.remove(0);
+      list.pushFirst(b("h" + i)); // the ring's head wraps below 0
+      model.add(0, "h" + i);
+    }
+    list.updateEncoding(128);
+    ListValue copy = list.copy();
+    assertThat(copy.encoding()).isEqualTo(list.encoding()).isEqualTo("quicklist");
+    assertThat(contents(copy)).isEqualTo(model);
+    assertThat(copy.memoryBytes()).isEqualTo(list.memoryBytes());
+    assertThat(copy.packedBytes()).isEqualTo(list.packedBytes());
+    copy.set(0, b("changed"));
+    copy.pushFirst(b("front"));
+    copy.popLast();
+    copy.insert(5, b("inserted"));
+    assertThat(contents(list)).isEqualTo(model);
+    java.util.List<String> copied = contents(copy);
+    list.set(1, b("mine"));
+    list.clear();
+    assertThat(contents(copy)).isEqualTo(copied);
+    assertThat(copied.get(0)).isEqualTo("front");
+    assertThat(copied.get(1)).isEqualTo("changed");
+    assertThat(copied).hasSize(model.size() + 1).contains("inserted");
+  }
 }

@@ -192,4 +192,42 @@ class SetValueTest {
     assertThat(copy.size()).isEqualTo(2);
     assertThat(copy.encoding()).isEqualTo("listpack");
   }
+
+  /**
+   * In each encoding a copy has the same members in the same order and encoding and memory
+   * estimate, and adds and removals on either side afterwards never show on the other.
+   */
+  @Test
+  void aCopyEqualsTheOriginalInEachEncodingAndWritesStayOnTheirSide() {
+    for (String kind : List.of("intset", "listpack", "hashtable")) {
+      SetValue set = new SetValue();
+      java.util.Set<String> model = new java.util.HashSet<>();
+      int count = kind.equals("hashtable") ? 5000 : 100;
+      for (int i = 0; i < count; i++) {
+        String member = kind.equals("intset") ? Integer.toString(i * 7 - 300) : "m" + i;
+        set.add(b(member), SetLimits.DEFAULT);
+        model.add(member);
+      }
+      assertThat(set.encoding()).isEqualTo(kind);
+      SetValue copy = set.copy();
+      assertThat(copy.encoding()).isEqualTo(kind);
+      assertThat(members(copy)).isEqualTo(members(set));
+      assertThat(copy.memoryBytes()).isEqualTo(set.memoryBytes());
+      assertThat(copy.size()).isEqualTo(model.size());
+      List<String> before = members(set);
+      for (int i = 0; i < count; i += 2) {
+        copy.remove(b(kind.equals("intset") ? Integer.toString(i * 7 - 300) : "m" + i));
+      }
+      copy.add(b("added"), SetLimits.DEFAULT);
+      assertThat(members(set)).isEqualTo(before);
+      List<String> copied = members(copy);
+      assertThat(copied).contains("added").hasSize(count - (count + 1) / 2 + 1);
+      set.add(b("other"), SetLimits.DEFAULT);
+      for (int i = 1; i < count; i += 2) {
+        set.remove(b(kind.equals("intset") ? Integer.toString(i * 7 - 300) : "m" + i));
+      }
+      assertThat(members(copy)).isEqualTo(copied);
+      assertThat(members(set)).contains("other").doesNotContain("added").hasSize((count + 1) / 2 + 1);
+    }
+  }
 }

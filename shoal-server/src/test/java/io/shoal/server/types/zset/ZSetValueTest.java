@@ -259,4 +259,123 @@ class ZSetValueTest {
     assertThat(skipListCopy.score(bytes("a"))).isEqualTo(1.0);
     assertThat(skipListCopy.memoryBytes()).isGreaterThan(skipList.memoryBytes() - 12 * 32);
   }
+
+  /** Every entry in order, with its score, rank and ZSCORE, as text. */
+  private static List<String> entries(ZSetValue set) {
+    List<String> seen = new ArrayList<>();
+    set.forEach((member, score) -> seen.add(new String(member, StandardCharsets.UTF_8) + "=" + score
+        + "@" + set.rank(member) + "/" + set.score(member)));
+    return seen;
+  }
+
+  private static List<String> scanned(ZSetValue set) {
+    List<String> seen = new ArrayList<>();
+    long cursor = 0;
+    do {
+      cursor = set.scanStep(cursor, (member, score) -> seen.add(new String(member, StandardCharsets.UTF_8) + "=" + score));
+    } while (cursor != 0);
+    return seen;
+  }
+
+  private static List<String> model(TreeMap<String, Double> model) {
+    List<String> seen = new ArrayList<>();
+    model.entrySet().stream()
+        .sorted((a, b) -> ScoreTree.compare(a.getValue(), bytes(a.getKey()), b.getValue(), bytes(b.getKey())))
+        .forEach(e -> seen.add(e.getKey() + "=" + e.getValue()));
+    return seen;
+  }
+
+  private static List<String> plain(ZSetValue set) {
+    List<String> seen = new ArrayList<>();
+    set.forEach((member, score) -> seen.add(new String(member, StandardCharsets.UTF_8) + "=" + score));
+    return seen;
+  }
+
+  /** Random adds, score changes, removals and range removals, on the set and its model alike. */
+  private static void churn(ZSetValue set, TreeMap<String, Double> model, Random random, int steps, String prefix) {
+    for (int i = 0; i < steps; i++) {
+      String member = prefix + random.nextInt(6000);
+      double score = random.nextInt(500);
+      int op = random.nextInt(10);
+      if (op < 6) {
+        Double current = model.get(member);
+        if (current == null) {
+          set.insert(bytes(member), score);
+        } else {
+          set.update(bytes(member), current, score);
+        }
+        model.put(member, score == 0 ? 0.0 : score);
+      } else if (op < 9) {
+        assertThat(set.remove(bytes(member))).isEqualTo(model.remove(member) != null);
+      } else if (set.length() > 10) {
+        long start = random.nextInt((int) set.length() - 5);
+        set.removeRange(start, start + 2, (removed, s) -> model.remove(new String(removed, StandardCharsets.UTF_8)));
+      }
+    }
+  }
+
+  /**
+   * A copy is the same set, in the same encoding (members, scores, order, ranks, the member table
+   * ZSCAN walks, memory estimate), made structurally, and writes to either side afterwards never
+   * show on the other: the snapshot's contract.
+   */
+  @Test
+  void aCopyEqualsTheOriginalAndWritesStayOnTheirSide() {
+    for (int maxListpack : new int[] {128, 0}) {
+      Random random = new Random(11 + maxListpack);
+      ZSetValue set = new ZSetValue(maxListpack, 64);
+      TreeMap<String, Double> model = new TreeMap<>();
+      churn(set, model, random, maxListpack == 0 ? 60_000 : 100, "m");
+      ZSetValue copy = set.copy();
+      assertThat(copy.encoding()).isEqualTo(set.encoding()).isEqualTo(maxListpack == 0 ? "skiplist" : "listpack");
+      assertThat(copy.length()).isEqualTo(set.length()).isEqualTo(model.size());
+      assertThat(entries(copy)).isEqualTo(entries(set));
+      assertThat(plain(copy)).isEqualTo(model(model));
+      assertThat(copy.memoryBytes()).isEqualTo(set.memoryBytes());
+      assertThat(copy.invariantsHold()).isTrue();
+      if (maxListpack == 0) {
+        assertThat(scanned(copy)).isEqualTo(scanned(set));
+        for (long rank = 0; rank < set.length(); rank += 97) {
+          assertThat(copy.memberAt(rank)).isEqualTo(set.memberAt(rank));
+          assertThat(copy.scoreAt(rank)).isEqualTo(set.scoreAt(rank));
+        }
+      }
+      List<String> before = plain(set);
+      TreeMap<String, Double> copyModel = new TreeMap<>(model);
+      churn(copy, copyModel, new Random(5), 20_000, "m");
+      assertThat(plain(set)).isEqualTo(before);
+      assertThat(plain(copy)).isEqualTo(model(copyModel));
+      assertThat(copy.invariantsHold()).isTrue();
+      List<String> copied = plain(copy);
+      churn(set, model, new Random(6), 20_000, "m");
+      assertThat(plain(copy)).isEqualTo(copied);
+      assertThat(plain(set)).isEqualTo(model(model));
+      assertThat(set.invariantsHold()).isTrue();
+      assertThat(copy.invariantsHold()).isTrue();
+    }
+  }
+
+  /** A copy of a set whose member table is mid-resize finishes the resize on its own. */
+  @Test
+  void aCopyMadeDuringAMemberTableResizeKeepsEveryMember() {
+    ZSetValue set = new ZSetValue(0, 64);
+    TreeMap<String, Double> model = new TreeMap<>();
+    int i = 0;
+    while (!set.mapResizing() || model.size() < 1000) {
+      set.insert(bytes("r" + i), i % 37);
+      model.put("r" + i, (double) (i % 37));
+      i++;
+    }
+    ZSetValue copy = set.copy();
+    assertThat(copy.mapResizing()).isTrue();
+    assertThat(entries(copy)).isEqualTo(entries(set));
+    assertThat(scanned(copy)).isEqualTo(scanned(set));
+    TreeMap<String, Double> copyModel = new TreeMap<>(model);
+    churn(copy, copyModel, new Random(3), 5000, "r");
+    assertThat(plain(copy)).isEqualTo(model(copyModel));
+    assertThat(plain(set)).isEqualTo(model(model));
+    for (String member : model.keySet()) {
+      assertThat(set.score(bytes(member))).isEqualTo(model.get(member));
+    }
+  }
 }
