@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How long a snapshot (BGSAVE, a save point, a replica's full sync, BGREWRITEAOF) stops the
-# clients: every slot lock is held while Snapshot.take copies the keyspace. Starts one node per
+# clients: every slot lock is held while Snapshot.share (or .take) takes the keyspace. Starts one node per
 # jar given, fills it as the -P 1 runs of bench/vs-redis.sh leave a node (SET, SADD and ZADD with
 # -r 1000000: about 632K string keys, a 632K-member set and a 632K-member sorted set), then
 #   1. BGSAVE ROUNDS times on the idle node, printing INFO's snapshot_last_pause_usec each time;
