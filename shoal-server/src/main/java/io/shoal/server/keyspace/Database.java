@@ -65,11 +65,7 @@ public final class Database {
     AccessClock clock = keyspace.eviction();
     // LRU's clock does not depend on the previous one: a store, no load of a cold cache line.
     table.accessAt(index, clock.lfu() ? clock.touch(table.accessAt(index)) : clock.touch(0));
-    Object value = table.valueAt(index);
-    if (value instanceof CollectionValue collection && keyspace.shared(collection)) {
-      return unshare(table, index, collection);
-    }
-    return value;
+    return ownValueAt(table, index);
   }
 
   /** Like {@link #get} but does not touch the access clock (TYPE, TTL, OBJECT, SCAN). */
@@ -79,21 +75,21 @@ public final class Database {
     if (index < 0) {
       return null;
     }
-    Object value = table.valueAt(index);
-    if (value instanceof CollectionValue collection && keyspace.shared(collection)) {
-      return unshare(table, index, collection);
-    }
-    return value;
+    return ownValueAt(table, index);
   }
 
   /**
-   * Replaces a collection a snapshot being written out shares (see {@link Keyspace#share}) with
-   * a copy, which the caller gets: the snapshot's thread reads the original, untouched from its
-   * instant on, and the clients have their own from here on. Every way a command reaches a value
-   * passes here ({@link #get(byte[], int)} and {@link #peek}), so no write, and no read that uses
-   * a sorted set's search path, ever touches a shared collection.
+   * The value at an entry, first replacing a collection a snapshot being written out shares (see
+   * {@link Keyspace#share}) with a copy, which the caller gets: the snapshot's thread reads the
+   * original, untouched from its instant on, and the clients have their own from here on. Every
+   * way a command reaches a value passes here ({@link #get(byte[], int)} and {@link #peek}), so no
+   * write, and no read that uses a sorted set's search path, ever touches a shared collection.
    */
-  private Object unshare(SlotTable table, int index, CollectionValue shared) {
+  private Object ownValueAt(SlotTable table, int index) {
+    Object value = table.valueAt(index);
+    if (!(value instanceof CollectionValue shared) || !keyspace.shared(shared)) {
+      return value;
+    }
     CollectionValue copy = shared.copy();
     copy.accountedBytes = shared.accountedBytes;
     table.valueAt(index, copy);
