@@ -96,15 +96,7 @@ public final class Snapshot {
       List<List<RawSlot>> raw = new ArrayList<>(keyspace.databaseCount());
       List<List<Chunk>> databases = new ArrayList<>(keyspace.databaseCount());
       for (int d = 0; d < keyspace.databaseCount(); d++) {
-        Database db = keyspace.db(d);
-        List<RawSlot> slots = new ArrayList<>();
-        for (int s = 0; s < io.shoal.server.slot.KeySlot.SLOT_COUNT; s++) {
-          SlotTable table = db.slot(s);
-          if (table != null && table.size() > 0) {
-            slots.add(new RawSlot(table.copyEntries(), table.copyExpires()));
-          }
-        }
-        raw.add(slots);
+        raw.add(rawSlots(keyspace.db(d)));
         databases.add(null);
       }
       if (atInstant != null) {
@@ -116,39 +108,20 @@ public final class Snapshot {
     }
   }
 
+  /**
+   * The copying snapshot: the slots taken as {@link #share} takes them, each collection then
+   * replaced by its copy, all under the caller's locks.
+   */
   private static Snapshot copy(Keyspace keyspace, Runnable atInstant, long started) {
     long now = keyspace.nowMillis();
     List<List<Chunk>> databases = new ArrayList<>(keyspace.databaseCount());
     for (int d = 0; d < keyspace.databaseCount(); d++) {
-      Database db = keyspace.db(d);
-      List<Chunk> chunks = new ArrayList<>();
-      for (int s = 0; s < io.shoal.server.slot.KeySlot.SLOT_COUNT; s++) {
-        SlotTable table = db.slot(s);
-        if (table == null || table.size() == 0) {
-          continue;
-        }
-        int size = table.size();
-        byte[][] keys = new byte[size][];
-        Object[] values = new Object[size];
-        long[] expires = new long[size];
-        int count = 0;
-        for (int i = 0; i < table.capacity(); i++) {
-          byte[] key = table.keyAt(i);
-          if (key == null) {
-            continue;
+      List<Chunk> chunks = chunks(rawSlots(keyspace.db(d)), now);
+      for (Chunk chunk : chunks) {
+        for (int i = 0; i < chunk.count; i++) {
+          if (chunk.values[i] instanceof CollectionValue collection) {
+            chunk.values[i] = collection.copy();
           }
-          long expireAt = table.expireAt(i);
-          if (expireAt != 0 && expireAt <= now) {
-            continue;
-          }
-          Object value = table.valueAt(i);
-          keys[count] = key;
-          values[count] = value instanceof CollectionValue ? ((CollectionValue) value).copy() : value;
-          expires[count] = expireAt;
-          count++;
-        }
-        if (count > 0) {
-          chunks.add(new Chunk(keys, values, expires, count));
         }
       }
       databases.add(chunks);
@@ -159,7 +132,19 @@ public final class Snapshot {
     return new Snapshot(databases, null, keyspace, 0, now, (System.nanoTime() - started) / 1000);
   }
 
-  /** A sharing snapshot's slots of one database as chunks, leaving out free places and expired keys. */
+  /** The non-empty slots of a database as they are: each table's arrays, copied. */
+  private static List<RawSlot> rawSlots(Database db) {
+    List<RawSlot> slots = new ArrayList<>();
+    for (int s = 0; s < io.shoal.server.slot.KeySlot.SLOT_COUNT; s++) {
+      SlotTable table = db.slot(s);
+      if (table != null && table.size() > 0) {
+        slots.add(new RawSlot(table.copyEntries(), table.copyExpires()));
+      }
+    }
+    return slots;
+  }
+
+  /** A database's slots as chunks, leaving out free places and expired keys. */
   private static List<Chunk> chunks(List<RawSlot> slots, long now) {
     List<Chunk> chunks = new ArrayList<>(slots.size());
     for (RawSlot slot : slots) {
