@@ -4,13 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shoal.server.keyspace.CopyOnWrite;
 import io.shoal.server.keyspace.Keyspace;
+import io.shoal.server.persistence.rdb.RdbWriter;
 import io.shoal.server.testing.RawCommands;
 import io.shoal.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -123,7 +133,7 @@ class SharedReadsTest {
 
   /** Every key's value in the snapshot, as text, by key. */
   static Map<String, String> contents(Snapshot snapshot) {
-    Map<String, String> seen = new java.util.TreeMap<>();
+    Map<String, String> seen = new TreeMap<>();
     for (Snapshot.Chunk chunk : snapshot.database(0)) {
       for (int i = 0; i < chunk.count; i++) {
         seen.put(new String(chunk.keys[i], StandardCharsets.UTF_8), SharedSnapshotTest.describe(chunk.values[i]));
@@ -220,10 +230,10 @@ class SharedReadsTest {
       Object done = stored(keyspace, "done");
 
       Snapshot snapshot = Snapshot.share(keyspace, null);
-      java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
-      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-      java.io.ByteArrayOutputStream rdb = new java.io.ByteArrayOutputStream();
-      java.io.OutputStream held = new java.io.OutputStream() {
+      CountDownLatch blocked = new CountDownLatch(1);
+      CountDownLatch go = new CountDownLatch(1);
+      ByteArrayOutputStream rdb = new ByteArrayOutputStream();
+      OutputStream held = new OutputStream() {
         private boolean first = true;
 
         @Override
@@ -247,17 +257,17 @@ class SharedReadsTest {
       };
       Thread writer = new Thread(() -> {
         try {
-          io.shoal.server.persistence.rdb.RdbWriter.write(snapshot, held,
+          RdbWriter.write(snapshot, held,
               server.server().module(Persistence.class).codecs(), false, 0, false);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         } finally {
           snapshot.release();
         }
       });
       writer.start();
       try {
-        assertThat(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
         jedis.zadd("done", 3, "c");
         assertThat(stored(keyspace, "done")).isSameAs(done);
         assertThat(copied(jedis)).isZero();
@@ -273,8 +283,8 @@ class SharedReadsTest {
       assertThat(keyspace.sharing()).isFalse();
 
       // The file holds the instant: without the write made after "done" was written out.
-      java.nio.file.Path loadDir = java.nio.file.Files.createTempDirectory("shared-reads");
-      java.nio.file.Files.write(loadDir.resolve("dump.rdb"), rdb.toByteArray());
+      Path loadDir = Files.createTempDirectory("shared-reads");
+      Files.write(loadDir.resolve("dump.rdb"), rdb.toByteArray());
       try (TestServer loaded = TestServer.start("dir", loadDir.toString(), "save", ""); Jedis reloaded = loaded.jedis()) {
         assertThat(reloaded.zrangeWithScores("done", 0, -1).toString()).isEqualTo(jedis.zrangeWithScores("done", 0, 1).toString());
         assertThat(reloaded.zcard("done")).isEqualTo(2);
