@@ -5,14 +5,22 @@
 # -r 1000000: about 632K string keys, a 632K-member set and a 632K-member sorted set), then
 #   1. BGSAVE ROUNDS times on the idle node, printing INFO's snapshot_last_pause_usec each time;
 #   2. a redis-benchmark -P 1 run (TEST, default get) with a BGSAVE sent DELAY seconds into it, and
-#      the same run without one, printing the max latency and the throughput of each.
+#      the same run without one, printing the max latency and the throughput of each; with CMDS,
+#      the same pair of runs for each of its ';'-separated raw commands instead, e.g. a read and a
+#      write of the big sorted set:
+#
+#   CMDS='zrange myzset 0 10;zscore myzset element:__rand_int__;sismember myset element:__rand_int__;zadd myzset __rand_int__ element:__rand_int__' \
+#     flock /tmp/shoal-bench.lock bench/snapshot-pause.sh /tmp/before.jar shoal-cli/target/shoal.jar
+#
+#      (each line also prints INFO's snapshot_collections_copied after the BGSAVE, where the jar has it).
 # Run it under the benchmark lock on a shared machine:
 #
 #   flock /tmp/shoal-bench.lock bench/snapshot-pause.sh /tmp/before.jar shoal-cli/target/shoal.jar
 #
 # Environment: FILL (redis-benchmark -t list for the fill, default set,sadd,zadd; add hset and
-# lpush for a 632K-field hash and a 1M-element list), ROUNDS (5), TEST (get), N (requests of the
-# latency run, 600000), DELAY (2), PORT (31394), JAVA_OPTS (default: the launcher's, bench/java.sh).
+# lpush for a 632K-field hash and a 1M-element list), ROUNDS (5), TEST (get), CMDS (none), N
+# (requests of the latency run, 600000), DELAY (2), PORT (31394), JAVA_OPTS (default: the
+# launcher's, bench/java.sh).
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 A.jar [B.jar ...]" >&2; exit 1; }
 . "$(dirname "$0")/java.sh"
@@ -59,16 +67,26 @@ for jar in "$@"; do
     pauses+=("$(info snapshot_last_pause_usec)")
   done
   echo "snapshot_last_pause_usec: ${pauses[*]}"
-  for with in yes no; do
-    redis-benchmark -p "$port" -c 50 -n "$n" -r 1000000 -P 1 -t "$test" >"$work/run.txt" 2>&1 &
-    bench=$!
-    if [ $with = yes ]; then
-      sleep "$delay"
-      redis-cli -p "$port" bgsave >/dev/null
-    fi
-    wait $bench
-    [ $with = no ] || wait_bgsave
-    echo "-P 1 $test, BGSAVE $with: $(summary "$work/run.txt")$([ $with = no ] || echo ", pause $(info snapshot_last_pause_usec) usec")"
+  workloads=()
+  if [ -n "${CMDS:-}" ]; then
+    IFS=';' read -r -a workloads <<<"$CMDS"
+  else
+    workloads=("-t $test")
+  fi
+  for workload in "${workloads[@]}"; do
+    for with in yes no; do
+      # shellcheck disable=SC2086
+      redis-benchmark -p "$port" -c 50 -n "$n" -r 1000000 -P 1 $workload >"$work/run.txt" 2>&1 &
+      bench=$!
+      if [ $with = yes ]; then
+        sleep "$delay"
+        redis-cli -p "$port" bgsave >/dev/null
+      fi
+      wait $bench
+      [ $with = no ] || wait_bgsave
+      copied="$(info snapshot_collections_copied)"
+      echo "-P 1 ${workload#-t }, BGSAVE $with: $(summary "$work/run.txt")$([ $with = no ] || echo ", pause $(info snapshot_last_pause_usec) usec${copied:+, collections copied $copied}")"
+    done
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 done

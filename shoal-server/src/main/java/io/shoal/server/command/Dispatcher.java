@@ -3,6 +3,7 @@ package io.shoal.server.command;
 import io.shoal.server.ShoalServer;
 import io.shoal.server.client.ClientConnection;
 import io.shoal.server.keyspace.CollectionValue;
+import io.shoal.server.keyspace.CopyOnWrite;
 import io.shoal.server.keyspace.Database;
 import io.shoal.server.keyspace.SlotLocks;
 import io.shoal.server.resp.Reply;
@@ -178,6 +179,12 @@ public final class Dispatcher {
     if (locked) {
       client.denyBlocking(true);
     }
+    // While a snapshot shares the collections, a read-only command reads them where they are
+    // instead of copying them (see CopyOnWrite): declared for its handler only, so that nothing
+    // else this thread runs (a write, an EXEC around this command) is taken for a read. A snapshot
+    // that starts after this check only makes the command copy, the safe side.
+    boolean readOnly = spec.has(CommandFlag.READONLY) && server.keyspace().sharing();
+    boolean readOnlyBefore = readOnly && CopyOnWrite.readOnly(true);
     try {
       spec.handler().execute(context);
       // A command that blocked has changed nothing yet: waking WATCH or other waiters would be wrong.
@@ -203,6 +210,9 @@ public final class Dispatcher {
         throw new IllegalStateException("command " + spec.fullName() + " failed after replying", error);
       }
     } finally {
+      if (readOnly) {
+        CopyOnWrite.restore(readOnlyBefore);
+      }
       client.denyBlocking(denyBlockingBefore);
       if (!locked) {
         if (all) {

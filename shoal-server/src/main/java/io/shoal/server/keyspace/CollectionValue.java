@@ -1,5 +1,8 @@
 package io.shoal.server.keyspace;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Every value that is not a plain string. Strings are stored as bare {@code byte[]} to save the
  * object header Redis also saves with its embedded strings; everything else extends this class.
@@ -10,11 +13,46 @@ package io.shoal.server.keyspace;
 public abstract class CollectionValue {
   /** What the keyspace last counted for this value in used memory; owned by {@link Database}. */
   long accountedBytes;
+  private static final VarHandle EPOCH;
+
+  static {
+    try {
+      EPOCH = MethodHandles.lookup().findVarHandle(CollectionValue.class, "epoch", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /**
-   * The {@link CopyOnWrite} epoch this value was created in: a snapshot that shares the keyspace
-   * shares the values created before its own epoch, which a client then reaches only through a copy.
+   * The {@link CopyOnWrite} epoch this value belongs to: the one it was created in, or the one of
+   * the snapshot that has written it out and handed it back ({@link #handBack}). A snapshot that
+   * shares the keyspace shares the values of earlier epochs, which a client then changes only
+   * through a copy. Written after construction only by the thread of the snapshot holding the
+   * value, with release; read with acquire ({@link #epoch()}).
    */
-  final int createdIn = CopyOnWrite.epoch();
+  @SuppressWarnings("unused") // through EPOCH
+  private int epoch = CopyOnWrite.epoch();
+
+  /**
+   * The epoch this value belongs to. An acquire (a plain load on x86): a client that sees the
+   * epoch a snapshot's thread handed the value back in also sees that thread done reading it, so
+   * it may change the value in place.
+   */
+  final int epoch() {
+    return (int) EPOCH.getAcquire(this);
+  }
+
+  /**
+   * Hands the value back to the clients once the snapshot of {@code snapshotEpoch}, which shares
+   * it, has read it for the last time: it belongs to that epoch from here on, so that snapshot no
+   * longer shares it (a later one will). Called by that snapshot's thread only; the release orders
+   * its reads of the value before a client's writes.
+   */
+  final void handBack(int snapshotEpoch) {
+    if ((int) EPOCH.get(this) < snapshotEpoch) {
+      EPOCH.setRelease(this, snapshotEpoch);
+    }
+  }
 
   public abstract ValueType type();
 

@@ -83,16 +83,21 @@ public final class Database {
    * {@link Keyspace#share}) with a copy, which the caller gets: the snapshot's thread reads the
    * original, untouched from its instant on, and the clients have their own from here on. Every
    * way a command reaches a value passes here ({@link #get(byte[], int)} and {@link #peek}), so no
-   * write, and no read that uses a sorted set's search path, ever touches a shared collection.
+   * write ever touches a shared collection. A read-only command ({@link CopyOnWrite#readOnly})
+   * gets the shared collection itself: reads write nothing in a collection, so it and the
+   * snapshot's thread may read it at once, and the copy waits for the first write, as a forked
+   * child's pages wait for the parent's first write.
    */
   private Object ownValueAt(SlotTable table, int index) {
     Object value = table.valueAt(index);
-    if (!(value instanceof CollectionValue shared) || !keyspace.shared(shared)) {
+    if (!(value instanceof CollectionValue shared) || !keyspace.shared(shared)
+        || CopyOnWrite.readingOnly()) {
       return value;
     }
     CollectionValue copy = shared.copy();
     copy.accountedBytes = shared.accountedBytes;
     table.valueAt(index, copy);
+    keyspace.countCopy();
     return copy;
   }
 

@@ -19,12 +19,14 @@ public final class Keyspace {
   private volatile boolean expiryEnabled = true;
   /**
    * The epoch of the snapshot that shares this keyspace's collections while it is written out,
-   * else {@link Integer#MIN_VALUE}: a collection created before it is the snapshot's, and clients
-   * reach it only through a copy ({@link Database#get(byte[], int)}). Volatile: the snapshot's
-   * thread ends the sharing without the locks, and a client that still sees it only copies once
-   * for nothing.
+   * else {@link Integer#MIN_VALUE}: a collection of an earlier epoch is the snapshot's, and clients
+   * that may change it reach it only through a copy ({@link Database#get(byte[], int)}). Volatile:
+   * the snapshot's thread ends the sharing without the locks, and a client that still sees it
+   * only copies once for nothing.
    */
   private volatile int sharedEpoch = Integer.MIN_VALUE;
+  /** Collections clients copied because a snapshot shared them, since the last {@link #share}. */
+  private final AtomicLong collectionsCopied = new AtomicLong();
 
   public Keyspace(int databaseCount, int lockStripes, LongSupplier clockMillis) {
     this.databases = new Database[databaseCount];
@@ -110,16 +112,46 @@ public final class Keyspace {
   /**
    * Starts sharing the collections that exist now with a snapshot, which the caller takes while
    * it holds every lock; returns the snapshot's epoch, or 0 if another snapshot still shares them
-   * (that one must then copy: two snapshot writers must not walk one sorted set at once, its
-   * tree's search path is scratch space).
+   * (that one must then copy: one epoch at a time says what is shared, and the collections the
+   * first snapshot has handed back are no longer the second one's to share).
    */
   public int share() {
     if (sharedEpoch != Integer.MIN_VALUE) {
       return 0;
     }
     int epoch = CopyOnWrite.nextEpoch();
+    collectionsCopied.set(0);
     sharedEpoch = epoch;
     return epoch;
+  }
+
+  /** True while a snapshot shares this keyspace's collections. */
+  public boolean sharing() {
+    return sharedEpoch != Integer.MIN_VALUE;
+  }
+
+  /**
+   * Hands a collection the snapshot of {@code epoch} has written out back to the clients (see
+   * {@link CollectionValue#handBack}); the caller is that snapshot's thread, done reading it.
+   * Harmless for a collection a client has already replaced with a copy (no key holds it now),
+   * and after the sharing ended (a later snapshot's epoch is higher: it still shares it).
+   */
+  public void handBack(Object value, int epoch) {
+    if (epoch != 0 && value instanceof CollectionValue collection) {
+      collection.handBack(epoch);
+    }
+  }
+
+  /**
+   * The collections clients copied because the current (or last) sharing snapshot held them:
+   * what is left of the copy the snapshot did not make, paid on the clients' threads.
+   */
+  public long collectionsCopied() {
+    return collectionsCopied.get();
+  }
+
+  void countCopy() {
+    collectionsCopied.incrementAndGet();
   }
 
   /** Ends the sharing {@link #share} started: the snapshot has written everything it took. */
@@ -129,9 +161,12 @@ public final class Keyspace {
     }
   }
 
-  /** True if a snapshot being written out holds this collection: a client must copy it first. */
+  /**
+   * True if a snapshot being written out holds this collection: a client that may change it must
+   * copy it first. One compare for a collection of the current epoch, the usual case.
+   */
   boolean shared(CollectionValue value) {
-    return value.createdIn < sharedEpoch;
+    return value.epoch() < sharedEpoch;
   }
 
   /** FLUSHALL / FLUSHDB: the caller must hold every lock. */

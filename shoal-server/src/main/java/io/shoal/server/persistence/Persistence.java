@@ -797,6 +797,9 @@ public final class Persistence implements ServerModule {
       field(text, "aof_fsync_usec_max", file.fsyncMicrosMax());
     }
     field(text, "snapshot_last_pause_usec", lastSnapshotPauseMicros);
+    // The collections clients copied because the current (or last) sharing snapshot held them
+    // when they first wrote to them: reads and collections already written out copy nothing.
+    field(text, "snapshot_collections_copied", server.keyspace().collectionsCopied());
     return text.toString();
   }
 

@@ -26,8 +26,11 @@ import java.util.List;
  * as a fork shares pages: a client that reaches a shared collection before {@link #release} gets
  * a copy in its place (see {@link io.shoal.server.keyspace.CopyOnWrite}), so the pause grows
  * with the keys only, and what is left of a copy is paid by the first client to touch each
- * collection, on its own event loop, not by all of them at once. The expired keys and the free
- * places of the arrays are sorted out by the thread that reads the snapshot.
+ * collection that may change it, on its own event loop, not by all of them at once. A read-only
+ * command reads a shared collection where it is, and the thread that reads the snapshot hands
+ * each collection back to the clients as soon as it has written it out ({@link #written}), so
+ * only a write that comes first pays for a copy. The expired keys and the free places of the
+ * arrays are sorted out by the thread that reads the snapshot.
  */
 public final class Snapshot {
   /** The keys of one slot of one database. */
@@ -116,7 +119,7 @@ public final class Snapshot {
     long now = keyspace.nowMillis();
     List<List<Chunk>> databases = new ArrayList<>(keyspace.databaseCount());
     for (int d = 0; d < keyspace.databaseCount(); d++) {
-      List<Chunk> chunks = chunks(rawSlots(keyspace.db(d)), now);
+      List<Chunk> chunks = chunks(rawSlots(keyspace.db(d)), now, null, 0);
       for (Chunk chunk : chunks) {
         for (int i = 0; i < chunk.count; i++) {
           if (chunk.values[i] instanceof CollectionValue collection) {
@@ -144,8 +147,12 @@ public final class Snapshot {
     return slots;
   }
 
-  /** A database's slots as chunks, leaving out free places and expired keys. */
-  private static List<Chunk> chunks(List<RawSlot> slots, long now) {
+  /**
+   * A database's slots as chunks, leaving out free places and expired keys; a sharing snapshot
+   * (its {@code keyspace} and {@code epoch} given) hands the collections of the expired keys back
+   * at once, since it will never read them.
+   */
+  private static List<Chunk> chunks(List<RawSlot> slots, long now, Keyspace keyspace, int epoch) {
     List<Chunk> chunks = new ArrayList<>(slots.size());
     for (RawSlot slot : slots) {
       Object[] entries = slot.entries();
@@ -162,6 +169,9 @@ public final class Snapshot {
         }
         long expireAt = expiresAt == null ? 0 : expiresAt[i];
         if (expireAt != 0 && expireAt <= now) {
+          if (keyspace != null) {
+            keyspace.handBack(entries[2 * i + 1], epoch);
+          }
           continue;
         }
         keys[count] = key;
@@ -174,6 +184,19 @@ public final class Snapshot {
       }
     }
     return chunks;
+  }
+
+  /**
+   * Tells a sharing snapshot that its reader is done with a value of one of its chunks (it has
+   * written it out and will not read it again): a collection goes back to the clients, who then
+   * change it in place instead of copying it (see {@link Keyspace#handBack}). The reader's reads
+   * of the value happen-before the writes of a client that finds it handed back. Does nothing for
+   * a string or for a copying snapshot, whose collections no client holds.
+   */
+  public void written(Object value) {
+    if (sharedEpoch != 0) {
+      keyspace.handBack(value, sharedEpoch);
+    }
   }
 
   /**
@@ -193,7 +216,7 @@ public final class Snapshot {
   public List<Chunk> database(int index) {
     List<Chunk> chunks = databases.get(index);
     if (chunks == null) {
-      chunks = chunks(raw.get(index), takenMillis);
+      chunks = chunks(raw.get(index), takenMillis, keyspace, sharedEpoch);
       databases.set(index, chunks);
     }
     return chunks;

@@ -58,7 +58,7 @@ class SharedSnapshotTest {
     return seen;
   }
 
-  private static String describe(Object value) {
+  static String describe(Object value) {
     StringBuilder text = new StringBuilder();
     if (value instanceof byte[] string) {
       text.append(new String(string, StandardCharsets.UTF_8));

@@ -54,6 +54,8 @@ public final class RdbWriter {
             out.writeLongLittleEndian(chunk.expires[i]);
           }
           writeEntry(out, chunk.keys[i], chunk.values[i], codecs, compress);
+          // Serialized whole (into the entry's own buffer): clients may change it in place now.
+          snapshot.written(chunk.values[i]);
         }
       }
     }

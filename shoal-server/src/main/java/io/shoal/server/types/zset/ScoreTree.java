@@ -27,9 +27,11 @@ import java.util.Arrays;
  * quarters of a node, else evens the two out.
  *
  * <p>The tree does not know members are unique: {@link ZSetValue} keeps the member table and only
- * inserts absent members. Ranks are 0-based. The search-path scratch arrays, which reads (visits,
- * entries at a rank) use too, make an instance single-threaded: sets are only touched under
- * their slot lock, which is exclusive, and snapshots copy them.
+ * inserts absent members. Ranks are 0-based. The search path (scratch arrays of the last descent)
+ * belongs to the writes: reads (ranks, counts, visits, entries at a rank) descend with locals
+ * only and write nothing, so any number of threads may read one tree at once while none writes
+ * it, which is how a snapshot's thread and the clients' read-only commands share a sorted set
+ * (see {@link io.shoal.server.keyspace.CopyOnWrite}).
  */
 public final class ScoreTree {
   static final int LEAF_CAPACITY = 64;
@@ -729,16 +731,41 @@ public final class ScoreTree {
     return count + low - leaf.start;
   }
 
+  /** Where a read found an entry: its leaf and its index in the leaf's arrays. */
+  private record Place(Leaf leaf, int index) {}
+
+  /**
+   * The place of the entry at a rank (0 <= rank < length), found as {@link #descendToRank} finds
+   * it but without filling the search path: reads write nothing (see the class comment). The
+   * place does not escape its caller, so the compiler keeps it in registers.
+   */
+  private Place placeOf(long rank) {
+    Object node = root;
+    long remaining = rank;
+    for (int depth = 0; depth < height; depth++) {
+      Inner inner = (Inner) node;
+      int[] counts = inner.counts;
+      int index = 0;
+      while (remaining >= counts[index]) {
+        remaining -= counts[index];
+        index++;
+      }
+      node = inner.children[index];
+    }
+    Leaf leaf = (Leaf) node;
+    return new Place(leaf, leaf.start + (int) remaining);
+  }
+
   /** The member at a 0-based rank (0 <= rank < length). */
   public byte[] memberAt(long rank) {
-    int at = descendToRank(rank);
-    return pathLeaf.members[pathLeaf.start + at];
+    Place place = placeOf(rank);
+    return place.leaf().members[place.index()];
   }
 
   /** The score at a 0-based rank (0 <= rank < length). */
   public double scoreAt(long rank) {
-    int at = descendToRank(rank);
-    return pathLeaf.scores[pathLeaf.start + at];
+    Place place = placeOf(rank);
+    return place.leaf().scores[place.index()];
   }
 
   /**
@@ -747,9 +774,9 @@ public final class ScoreTree {
    */
   public void visit(long start, long end, boolean reverse, EntryVisitor visitor) {
     long count = end - start + 1;
-    int at = descendToRank(reverse ? end : start);
-    Leaf leaf = pathLeaf;
-    at += leaf.start; // an index into the arrays from here on
+    Place place = placeOf(reverse ? end : start);
+    Leaf leaf = place.leaf();
+    int at = place.index(); // an index into the arrays from here on
     while (count-- > 0) {
       visitor.visit(leaf.members[at], leaf.scores[at]);
       if (reverse) {
@@ -929,8 +956,7 @@ public final class ScoreTree {
 
   /** Where the entries of the leaf holding a rank begin in its arrays, for tests. */
   int leafStart(long rank) {
-    descendToRank(rank);
-    return pathLeaf.start;
+    return placeOf(rank).leaf().start;
   }
 
   /** Levels of inner nodes above the leaves, for tests. */

@@ -323,4 +323,51 @@ class ScoreTreeTest {
     assertThat(tree.delete(0.0, bytes("c"))).isTrue();
     assertThat(tree.invariantsHold()).isTrue();
   }
+
+  /**
+   * Reads write nothing in the tree: threads that only read one tree at once (as a snapshot's
+   * thread and the clients' read-only commands do) all get right answers. With a search path
+   * shared by reads, one thread's descent sends another's to the wrong leaf.
+   */
+  @Test
+  void threadsThatOnlyReadOneTreeAtOnceAllGetRightAnswers() throws Exception {
+    int size = 50_000;
+    ScoreTree tree = new ScoreTree();
+    for (int i = 0; i < size; i++) {
+      byte[] member = bytes("m" + i);
+      tree.insert(i, member, java.util.Arrays.hashCode(member));
+    }
+    java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> readers = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      long seed = t;
+      Thread reader = new Thread(() -> {
+        Random random = new Random(seed);
+        for (int step = 0; step < 200_000 && wrong.get() == null; step++) {
+          int rank = random.nextInt(size - 3);
+          if (tree.scoreAt(rank) != rank || !java.util.Arrays.equals(tree.memberAt(rank), bytes("m" + rank))) {
+            wrong.set("entry at rank " + rank);
+          }
+          long[] seen = new long[1];
+          boolean reverse = random.nextBoolean();
+          tree.visit(rank, rank + 2, reverse, (member, score) -> {
+            long expected = reverse ? rank + 2 - seen[0] : rank + seen[0];
+            if (score != expected) {
+              wrong.compareAndSet(null, "visit from rank " + rank + ": score " + score + " for " + expected);
+            }
+            seen[0]++;
+          });
+          if (tree.rank(rank, bytes("m" + rank)) != rank) {
+            wrong.compareAndSet(null, "rank of m" + rank);
+          }
+        }
+      });
+      reader.start();
+      readers.add(reader);
+    }
+    for (Thread reader : readers) {
+      reader.join(60_000);
+    }
+    assertThat(wrong.get()).isNull();
+  }
 }
