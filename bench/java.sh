@@ -17,4 +17,4 @@ java_major=$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | h
 JAVA_FLAGS=""
 if [ "${java_major:-17}" -ge 22 ]; then JAVA_FLAGS="--enable-native-access=ALL-UNNAMED"; fi
 if [ "${java_major:-17}" -ge 23 ]; then JAVA_FLAGS="$JAVA_FLAGS --sun-misc-unsafe-memory-access=allow"; fi
-DEFAULT_JAVA_OPTS="-XX:+UseParallelGC -XX:MaxTenuringThreshold=0 -XX:MaxNewSize=128m"
+DEFAULT_JAVA_OPTS="-XX:+UseParallelGC -XX:MaxTenuringThreshold=0"
