@@ -211,22 +211,9 @@ public final class ScoreTree {
 
   /** Fills the path towards the entry at a rank (0 <= rank < length); returns its leaf index. */
   private int descendToRank(long rank) {
-    Object node = root;
-    long remaining = rank;
-    for (int depth = 0; depth < height; depth++) {
-      Inner inner = (Inner) node;
-      int[] counts = inner.counts;
-      int index = 0;
-      while (remaining >= counts[index]) {
-        remaining -= counts[index];
-        index++;
-      }
-      pathNodes[depth] = inner;
-      pathIndex[depth] = index;
-      node = inner.children[index];
-    }
-    pathLeaf = (Leaf) node;
-    return (int) remaining;
+    Place place = descendByRank(rank, true);
+    pathLeaf = place.leaf();
+    return place.index() - place.leaf().start;
   }
 
   /**
@@ -740,6 +727,14 @@ public final class ScoreTree {
    * place does not escape its caller, so the compiler keeps it in registers.
    */
   private Place placeOf(long rank) {
+    return descendByRank(rank, false);
+  }
+
+  /**
+   * The descent both take, recording the search path only for a write ({@code writesPath}): the
+   * leaf holding a rank and the entry's index in its arrays.
+   */
+  private Place descendByRank(long rank, boolean writesPath) {
     Object node = root;
     long remaining = rank;
     for (int depth = 0; depth < height; depth++) {
@@ -749,6 +744,10 @@ public final class ScoreTree {
       while (remaining >= counts[index]) {
         remaining -= counts[index];
         index++;
+      }
+      if (writesPath) {
+        pathNodes[depth] = inner;
+        pathIndex[depth] = index;
       }
       node = inner.children[index];
     }
