@@ -41,11 +41,7 @@ test_args() {
   esac
 }
 for port in $port_a $port_b; do
-  deadline=$((SECONDS + 120))
-  until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; do
-    [ $SECONDS -lt $deadline ] || { echo "no node on $port" >&2; exit 1; }
-    sleep 0.2
-  done
+  wait_for_node "$port"
   if [[ ",$tests," == *,lrange_* ]]; then
     redis-benchmark -p "$port" -c 50 -n 1000 -q -t lpush >/dev/null  # fills mylist
   fi

@@ -28,11 +28,7 @@ for opts in "$@"; do
   "$JAVA" $JAVA_FLAGS $opts -Xlog:gc:file="$work/gc.log" -jar "$jar" server --port "$port" --dir "$work/data" \
     --set save= --set appendonly=no >"$work/node.log" 2>&1 &
   pid=$!
-  deadline=$((SECONDS + 120))
-  until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; do
-    [ $SECONDS -lt $deadline ] || { echo "no node on $port" >&2; exit 1; }
-    sleep 0.2
-  done
+  wait_for_node "$port"
   before=$(rss_mb "$pid")
   started=$SECONDS
   redis-benchmark -p "$port" -c 50 -n "$n" -r "$n" -P 16 -q -t "$fill" 2>/dev/null | tr '\r' '\n' \

@@ -52,11 +52,7 @@ for jar in "$@"; do
   "$JAVA" $JAVA_FLAGS ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$jar" server --port "$port" --dir "$work/data" \
     --set save= --set appendonly=no >"$work/node.log" 2>&1 &
   pid=$!
-  deadline=$((SECONDS + 120))
-  until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; do
-    [ $SECONDS -lt $deadline ] || { echo "no node on $port" >&2; exit 1; }
-    sleep 0.2
-  done
+  wait_for_node "$port"
   redis-benchmark -p "$port" -c 50 -n 1000000 -r 1000000 -P 16 -q -t "$fill" >/dev/null
   echo "== $jar: dbsize $(redis-cli -p "$port" dbsize), zcard $(redis-cli -p "$port" zcard myzset)," \
     "scard $(redis-cli -p "$port" scard myset), hlen $(redis-cli -p "$port" hlen myhash), llen $(redis-cli -p "$port" llen mylist)"
