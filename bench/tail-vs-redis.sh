@@ -4,7 +4,8 @@
 # server, the latency distribution (p50 ... p99.9, max, from redis-benchmark's full output, not -q)
 # and what the scheduler did to the server's busiest thread during the test: its CPU time, its time
 # runnable but waiting for a core (schedstat), its involuntary context switches, and Shoal's other
-# threads that ran or waited more than 5 ms (collector, compiler, timers).
+# threads that ran or waited more than 5 ms (collector, compiler, timers), and the CPU time the
+# client (redis-benchmark) spent per request: at -P 1 the client fills a core and sets the pace.
 #
 #   flock /tmp/shoal-bench.lock bench/tail-vs-redis.sh
 #   TESTS="set incr" ROUNDS=5 SHOAL_ARGS="--set io-spin-micros=0" flock /tmp/shoal-bench.lock bench/tail-vs-redis.sh
@@ -25,6 +26,10 @@ KEYSPACE="${KEYSPACE:-1000000}"
 WARMUP="${WARMUP:-$((N / 5))}"
 REDIS_PORT="${REDIS_PORT:-7391}"
 SHOAL_PORT="${SHOAL_PORT:-7392}"
+
+for tool in redis-server redis-benchmark redis-cli /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install redis-server redis-tools time)" >&2; exit 1; }
+done
 
 work="$(mktemp -d)"
 out="${KEEP:-$work/out}"
@@ -71,7 +76,7 @@ for pipeline in 1 16; do
   done
 done
 
-printf '%-5s %-2s %-5s %7s %6s %6s %6s %6s %6s %7s %7s | %8s %8s %6s  %s\n' test r server ops/s p50 p90 p95 p99 p99.9 max "busy%" \
+printf '%-5s %-2s %-5s %7s %6s %6s %6s %6s %6s %7s %7s %7s | %8s %8s %6s  %s\n' test r server ops/s p50 p90 p95 p99 p99.9 max "busy%" "cli us" \
   "cpu ms" "wait ms" invol "(busiest thread) other threads cpu/wait ms"
 for round in $(seq 1 "$ROUNDS"); do
   order="redis shoal"
@@ -81,7 +86,9 @@ for round in $(seq 1 "$ROUNDS"); do
       if [ "$name" = redis ]; then port=$REDIS_PORT; pid=$redis_pid; else port=$SHOAL_PORT; pid=$shoal_pid; fi
       threads "$pid" >"$work/before"
       head -1 /proc/stat >"$work/stat.before"
-      redis-benchmark -p "$port" -c "$CLIENTS" -n "$N" -r "$KEYSPACE" -P "$PIPELINE" -t "$test" >"$out/$name-$test-$round.txt" 2>&1
+      /usr/bin/time -f '%U %S' -o "$work/client" \
+        redis-benchmark -p "$port" -c "$CLIENTS" -n "$N" -r "$KEYSPACE" -P "$PIPELINE" -t "$test" >"$out/$name-$test-$round.txt" 2>&1
+      client=$(awk -v n="$N" '{ printf "%.2f", ($1 + $2) * 1e6 / n }' "$work/client")
       threads "$pid" >"$work/after"
       head -1 /proc/stat >"$work/stat.after"
       # The distribution: "99.219% <= 0.471 milliseconds" lines, first at or above each percentile;
@@ -105,7 +112,7 @@ for round in $(seq 1 "$ROUNDS"); do
         END { printf "%8.0f %8.1f %6d  (%s)", c[top], w[top], v[top], name[top]
           for (i = 1; i <= n; i++) if (i != top && (c[i] > 5 || w[i] > 5)) printf " %s %.0f/%.0f", name[i], c[i], w[i] }
       ' "$work/before" "$work/after")
-      printf '%-5s %-2s %-5s %s %6s%% | %s\n' "$test" "$round" "$name" "$dist" "$busy" "$sched"
+      printf '%-5s %-2s %-5s %s %6s%% %7s | %s\n' "$test" "$round" "$name" "$dist" "$busy" "$client" "$sched"
     done
   done
 done
