@@ -21,12 +21,9 @@
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 A.jar B.jar" >&2; exit 1; }
 . "$(dirname "$0")/java.sh"
+. "$(dirname "$0")/scratch.sh"
 tests="${TESTS:-set,get,incr}"; n="${N:-300000}"; P="${P:-16}"; rounds="${ROUNDS:-5}"
 port_a="${PORT_A:-31392}"; port_b="${PORT_B:-31393}"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 # shellcheck disable=SC2086
 "$JAVA" $JAVA_FLAGS ${JAVA_OPTS_A:-${JAVA_OPTS:-$DEFAULT_JAVA_OPTS}} -jar "$1" server --port "$port_a" --dir "$work/a" --set save= ${SERVER_ARGS:-} ${SERVER_ARGS_A:-} >"$work/a.log" 2>&1 &
 pids+=($!); pid_a=$!

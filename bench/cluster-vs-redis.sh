@@ -25,15 +25,7 @@ WARMUP=${WARMUP:-200000}
 PIPELINES=${PIPELINES:-1 16}
 NODES=$((3 * (REPLICAS + 1)))
 SHOAL_ARGS=${SHOAL_ARGS:-}
-work=$(mktemp -d /tmp/shoal-bench.XXXXXX)
-pids=()
-
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$root/bench/scratch.sh"
 
 [ -f "$root/shoal-cli/target/shoal.jar" ] || (cd "$root" && ./mvnw -q -DskipTests package)
 

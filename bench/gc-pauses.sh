@@ -14,20 +14,17 @@
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 shoal.jar [\"JVM options\" ...]" >&2; exit 1; }
 . "$(dirname "$0")/java.sh"
+. "$(dirname "$0")/scratch.sh"
 jar="$1"; shift
 [ $# -gt 0 ] || set -- "$DEFAULT_JAVA_OPTS"
 fill="${FILL:-set,sadd,zadd,hset,lpush}"; n="${N:-2000000}"; port="${PORT:-31501}"
-work="$(mktemp -d)"
-pid=""
-cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 rss_mb() { awk '/^VmRSS:/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 for opts in "$@"; do
   rm -rf "$work/data"; mkdir -p "$work/data"; : >"$work/gc.log"
   # shellcheck disable=SC2086
   "$JAVA" $JAVA_FLAGS $opts -Xlog:gc:file="$work/gc.log" -jar "$jar" server --port "$port" --dir "$work/data" \
     --set save= --set appendonly=no >"$work/node.log" 2>&1 &
-  pid=$!
+  pid=$!; pids+=("$pid")
   wait_for_node "$port"
   before=$(rss_mb "$pid")
   started=$SECONDS

@@ -18,13 +18,3 @@ JAVA_FLAGS=""
 if [ "${java_major:-17}" -ge 22 ]; then JAVA_FLAGS="--enable-native-access=ALL-UNNAMED"; fi
 if [ "${java_major:-17}" -ge 23 ]; then JAVA_FLAGS="$JAVA_FLAGS --sun-misc-unsafe-memory-access=allow"; fi
 DEFAULT_JAVA_OPTS="-XX:+UseParallelGC -XX:MaxTenuringThreshold=0"
-
-# Waits until a node answers PING on a port, at most two minutes; exits the calling script if
-# none does.
-wait_for_node() {
-  local port=$1 deadline=$((SECONDS + 120))
-  until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; do
-    [ $SECONDS -lt $deadline ] || { echo "no node on $port" >&2; exit 1; }
-    sleep 0.2
-  done
-}

@@ -25,14 +25,7 @@ REDIS_SERVER="${REDIS_SERVER:-/usr/bin/redis-server}"
 SHOAL="${SHOAL:-$root/shoal}"
 WARMUP="${WARMUP:-$((N / 5))}"
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$root/bench/scratch.sh"
 
 millis() { date +%s%3N; }
 
@@ -42,14 +35,6 @@ wait_loaded() {
   until [[ "$(redis-cli -p "$port" dbsize 2>/dev/null)" =~ ^[0-9]+$ ]]; do
     [ $SECONDS -ge $deadline ] && { echo "port $port never finished loading" >&2; exit 1; }
     sleep 0.01
-  done
-}
-
-wait_for_port() {
-  local port=$1 deadline=$((SECONDS + 600))
-  until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ]; do
-    [ $SECONDS -ge $deadline ] && { echo "nothing answers on port $port" >&2; exit 1; }
-    sleep 0.05
   done
 }
 
@@ -74,8 +59,8 @@ stop() {
 mkdir -p "$work/redis" "$work/shoal"
 start_redis
 start_shoal
-wait_for_port "$REDIS_PORT"
-wait_for_port "$SHOAL_PORT"
+wait_for_node "$REDIS_PORT" 600
+wait_for_node "$SHOAL_PORT" 600
 
 if [ "${ONLY:-}" != rdb ]; then
 echo "| test | Redis ops/s | Shoal ops/s | Shoal/Redis |"

@@ -24,12 +24,9 @@
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 A.jar [B.jar ...]" >&2; exit 1; }
 . "$(dirname "$0")/java.sh"
+. "$(dirname "$0")/scratch.sh"
 fill="${FILL:-set,sadd,zadd}"; rounds="${ROUNDS:-5}"; test="${TEST:-get}"; n="${N:-600000}"
 delay="${DELAY:-2}"; port="${PORT:-31394}"
-work="$(mktemp -d)"
-pid=""
-cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 info() { redis-cli -p "$port" info persistence | tr -d '\r' | sed -n "s/^$1://p"; }
 wait_bgsave() {
   local deadline=$((SECONDS + 300))
@@ -51,7 +48,7 @@ for jar in "$@"; do
   # shellcheck disable=SC2086
   "$JAVA" $JAVA_FLAGS ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} -jar "$jar" server --port "$port" --dir "$work/data" \
     --set save= --set appendonly=no >"$work/node.log" 2>&1 &
-  pid=$!
+  pid=$!; pids+=("$pid")
   wait_for_node "$port"
   redis-benchmark -p "$port" -c 50 -n 1000000 -r 1000000 -P 16 -q -t "$fill" >/dev/null
   echo "== $jar: dbsize $(redis-cli -p "$port" dbsize), zcard $(redis-cli -p "$port" zcard myzset)," \

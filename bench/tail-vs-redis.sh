@@ -31,33 +31,21 @@ for tool in redis-server redis-benchmark redis-cli /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install redis-server redis-tools time)" >&2; exit 1; }
 done
 
-work="$(mktemp -d)"
+. "$root/bench/scratch.sh"
 out="${KEEP:-$work/out}"
 mkdir -p "$out"
-redis_pid=""
-shoal_pid=""
-cleanup() {
-  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
-  [ -n "$shoal_pid" ] && kill "$shoal_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" --daemonize no \
   >"$out/redis.log" 2>&1 &
 redis_pid=$!
+pids+=("$redis_pid")
 # shellcheck disable=SC2086
 SHOAL_STARTUP_CACHE=off "$root/shoal" server --port "$SHOAL_PORT" --dir "$work/shoal" --set save= \
   --set appendonly=no ${SHOAL_ARGS:-} >"$out/shoal.log" 2>&1 &
 shoal_pid=$! # the launcher execs the JVM: this is the JVM's pid
-for port in $REDIS_PORT $SHOAL_PORT; do
-  deadline=$((SECONDS + 300))
-  until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; do
-    [ $SECONDS -lt $deadline ] || { echo "no server on port $port" >&2; exit 1; }
-    sleep 0.2
-  done
-done
+pids+=("$shoal_pid")
+wait_for_node "$REDIS_PORT" 300
+wait_for_node "$SHOAL_PORT" 300
 
 # One line per thread: tid|name|cpu ns|runqueue wait ns|involuntary switches.
 threads() {

@@ -63,24 +63,7 @@ for tool in "$REDIS_SERVER" redis-benchmark redis-cli; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
 
-work="$(mktemp -d)"
-redis_pid=""
-shoal_pid=""
-cleanup() {
-  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
-  [ -n "$shoal_pid" ] && kill "$shoal_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-wait_for_port() {
-  local port=$1 name=$2 deadline=$((SECONDS + 300))
-  until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = "PONG" ]; do
-    if [ $SECONDS -ge $deadline ]; then echo "$name did not start on port $port" >&2; exit 1; fi
-    sleep 0.2
-  done
-}
+. "$root/bench/scratch.sh"
 
 rss_kb() {
   awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
@@ -89,6 +72,7 @@ rss_kb() {
 "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" \
   --enable-debug-command local --daemonize no >"$work/redis.log" 2>&1 &
 redis_pid=$!
+pids+=("$redis_pid")
 # Shoal starts without the launcher's start-up cache unless SHOAL_STARTUP_CACHE=on: the cache only
 # shortens start-up, and the pages it maps are touched after the memory baseline is read, which
 # adds about 22 MB (~35 bytes/key) of constant cost to the per-key growth (2026-11-23: growth 185.5
@@ -101,8 +85,9 @@ redis_pid=$!
 SHOAL_STARTUP_CACHE="${SHOAL_STARTUP_CACHE:-off}" "$SHOAL" server --port "$SHOAL_PORT" --dir "$work/shoal" \
   --set save= --set appendonly=no ${SHOAL_ARGS:-} >"$work/shoal.log" 2>&1 &
 shoal_pid=$!
-wait_for_port "$REDIS_PORT" redis
-wait_for_port "$SHOAL_PORT" shoal
+pids+=("$shoal_pid")
+wait_for_node "$REDIS_PORT" 300
+wait_for_node "$SHOAL_PORT" 300
 
 # Memory first, on fresh processes, so that neither carries garbage from the throughput tests.
 declare -A rss_before rss_after keys_loaded
