@@ -11,8 +11,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Waits until a server answers PING on a port, at most the given seconds (120; a Shoal started
-# through ./shoal may build the jar first); exits the calling script if none does.
+# Waits until a server answers PING on a port, at most the given seconds (default 120; the
+# scripts that start Shoal through ./shoal give more, as the launcher may build the jar first);
+# exits the calling script if none does.
 wait_for_node() {
   local port=$1 deadline=$((SECONDS + ${2:-120}))
   until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; do
