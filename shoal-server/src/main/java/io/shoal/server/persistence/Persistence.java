@@ -89,6 +89,14 @@ public final class Persistence implements ServerModule {
   private volatile boolean lastBgsaveOk = true;
   private volatile long lastBgsaveSeconds = -1;
   private volatile long bgsaveStartedMillis;
+  /**
+   * Held while a background save publishes its end (outcome and "no longer in progress") and while
+   * INFO reads those fields, so that a client never sees the outcome of a save that still counts as
+   * in progress: one that saw rdb_last_bgsave_status change and sent BGSAVE was told "Background
+   * save already in progress" (PersistenceCommandsTest, 2026-11-25). Redis publishes both in one
+   * turn of its event loop.
+   */
+  private final Object bgsaveEnd = new Object();
   private volatile long rewriteStartedMillis;
   private volatile boolean lastRewriteOk = true;
   private volatile long lastRewriteSeconds = -1;
@@ -486,20 +494,25 @@ public final class Persistence implements ServerModule {
     }
     inBackground(snapshot, () -> {
       long started = bgsaveStartedMillis;
+      boolean ok = false;
       try {
         writeRdb(snapshot, rdbPath());
         changes.add(-changesAtSnapshot[0]);
-        lastSaveMillis = server.nowMillis();
-        lastBgsaveOk = true;
-        rdbSaves.incrementAndGet();
+        ok = true;
         LOG.log(System.Logger.Level.INFO, "Background saving terminated with success");
       } catch (IOException | RuntimeException e) {
-        lastBgsaveOk = false;
         LOG.log(System.Logger.Level.WARNING, "Background saving error: " + e.getMessage());
       } finally {
-        lastBgsaveSeconds = (server.nowMillis() - started) / 1000;
-        bgsaveStartedMillis = 0;
-        backgroundJob.set(false);
+        synchronized (bgsaveEnd) {
+          if (ok) {
+            lastSaveMillis = server.nowMillis();
+            rdbSaves.incrementAndGet();
+          }
+          lastBgsaveOk = ok;
+          lastBgsaveSeconds = (server.nowMillis() - started) / 1000;
+          bgsaveStartedMillis = 0;
+          backgroundJob.set(false);
+        }
       }
     });
     return true;
@@ -761,13 +774,15 @@ public final class Persistence implements ServerModule {
     field(text, "current_save_keys_processed", 0);
     field(text, "current_save_keys_total", 0);
     field(text, "rdb_changes_since_last_save", changes.sum());
-    field(text, "rdb_bgsave_in_progress", bgsaveInProgress() ? 1 : 0);
-    field(text, "rdb_last_save_time", lastSaveMillis / 1000);
-    text.append("rdb_last_bgsave_status:").append(lastBgsaveOk ? "ok" : "err").append("\r\n");
-    field(text, "rdb_last_bgsave_time_sec", lastBgsaveSeconds);
-    long bgsaveStarted = bgsaveStartedMillis;
-    field(text, "rdb_current_bgsave_time_sec", bgsaveStarted == 0 ? -1 : (now - bgsaveStarted) / 1000);
-    field(text, "rdb_saves", rdbSaves.get());
+    synchronized (bgsaveEnd) {
+      long bgsaveStarted = bgsaveStartedMillis;
+      field(text, "rdb_bgsave_in_progress", bgsaveStarted != 0 ? 1 : 0);
+      field(text, "rdb_last_save_time", lastSaveMillis / 1000);
+      text.append("rdb_last_bgsave_status:").append(lastBgsaveOk ? "ok" : "err").append("\r\n");
+      field(text, "rdb_last_bgsave_time_sec", lastBgsaveSeconds);
+      field(text, "rdb_current_bgsave_time_sec", bgsaveStarted == 0 ? -1 : (now - bgsaveStarted) / 1000);
+      field(text, "rdb_saves", rdbSaves.get());
+    }
     field(text, "rdb_last_cow_size", 0);
     field(text, "rdb_last_load_keys_expired", lastLoadExpired);
     field(text, "rdb_last_load_keys_loaded", lastLoadKeys);

@@ -129,6 +129,37 @@ class PersistenceCommandsTest {
   }
 
   @Test
+  void aSaveSeenToHaveEndedNoLongerCountsAsInProgress() throws Exception {
+    // The client polls without pausing and sends BGSAVE the moment INFO shows the last save's
+    // outcome: it must always get a new save. The outcome was once published a moment before the
+    // save stopped counting as in progress, and the BGSAVE got "already in progress".
+    try (TestServer server = TestServer.start("save", ""); Jedis jedis = server.jedis()) {
+      Path dir = server.dir();
+      jedis.set("k", "v");
+      for (int i = 0; i < 40; i++) {
+        boolean fails = i % 2 == 0;
+        if (fails) {
+          try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+              Files.delete(file);
+            }
+          }
+          Files.delete(dir);
+        } else {
+          Files.createDirectories(dir);
+        }
+        assertThat(jedis.bgsave()).as("BGSAVE %d", i).isEqualTo("Background saving started");
+        String outcome = "rdb_last_bgsave_status:" + (fails ? "err" : "ok");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!info(server).contains(outcome)) {
+          assertThat(System.nanoTime()).as("%s within 20 s", outcome).isLessThan(deadline);
+          Thread.onSpinWait();
+        }
+      }
+    }
+  }
+
+  @Test
   void infoLastsaveAndShutdownUsePersistence() throws Exception {
     try (TestServer server = TestServer.start("save", "3600 1"); Jedis jedis = server.jedis()) {
       jedis.set("k", "v");
