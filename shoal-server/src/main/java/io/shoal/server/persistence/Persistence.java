@@ -90,13 +90,13 @@ public final class Persistence implements ServerModule {
   private volatile long lastBgsaveSeconds = -1;
   private volatile long bgsaveStartedMillis;
   /**
-   * Held while a background save publishes its end (outcome and "no longer in progress") and while
-   * INFO reads those fields, so that a client never sees the outcome of a save that still counts as
-   * in progress: one that saw rdb_last_bgsave_status change and sent BGSAVE was told "Background
-   * save already in progress" (PersistenceCommandsTest, 2026-11-25). Redis publishes both in one
-   * turn of its event loop.
+   * Held while a background save or AOF rewrite publishes its end (outcome and "no longer in
+   * progress") and while INFO reads those fields, so that a client never sees the outcome of a job
+   * that still counts as in progress: one that saw rdb_last_bgsave_status change and sent BGSAVE was
+   * told "Background save already in progress" (PersistenceCommandsTest, 2026-11-25). Redis
+   * publishes both in one turn of its event loop.
    */
-  private final Object bgsaveEnd = new Object();
+  private final Object backgroundJobEnd = new Object();
   private volatile long rewriteStartedMillis;
   private volatile boolean lastRewriteOk = true;
   private volatile long lastRewriteSeconds = -1;
@@ -503,7 +503,7 @@ public final class Persistence implements ServerModule {
       } catch (IOException | RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "Background saving error: " + e.getMessage());
       } finally {
-        synchronized (bgsaveEnd) {
+        synchronized (backgroundJobEnd) {
           if (ok) {
             lastSaveMillis = server.nowMillis();
             rdbSaves.incrementAndGet();
@@ -628,6 +628,7 @@ public final class Persistence implements ServerModule {
       long started = rewriteStartedMillis;
       Path target = aofPath();
       Path temp = target.resolveSibling("temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof");
+      boolean ok = false;
       try {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
@@ -644,11 +645,9 @@ public final class Persistence implements ServerModule {
           }
           Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        lastRewriteOk = true;
-        aofRewrites.incrementAndGet();
+        ok = true;
         LOG.log(System.Logger.Level.INFO, "Background AOF rewrite finished successfully");
       } catch (IOException | RuntimeException e) {
-        lastRewriteOk = false;
         if (file != null) {
           file.abortRewrite();
         }
@@ -659,9 +658,15 @@ public final class Persistence implements ServerModule {
         } catch (IOException e) {
           LOG.log(System.Logger.Level.WARNING, "cannot remove " + temp + ": " + e.getMessage());
         }
-        lastRewriteSeconds = (server.nowMillis() - started) / 1000;
-        rewriteStartedMillis = 0;
-        backgroundJob.set(false);
+        synchronized (backgroundJobEnd) {
+          if (ok) {
+            aofRewrites.incrementAndGet();
+          }
+          lastRewriteOk = ok;
+          lastRewriteSeconds = (server.nowMillis() - started) / 1000;
+          rewriteStartedMillis = 0;
+          backgroundJob.set(false);
+        }
       }
     });
     return true;
@@ -774,7 +779,7 @@ public final class Persistence implements ServerModule {
     field(text, "current_save_keys_processed", 0);
     field(text, "current_save_keys_total", 0);
     field(text, "rdb_changes_since_last_save", changes.sum());
-    synchronized (bgsaveEnd) {
+    synchronized (backgroundJobEnd) {
       long bgsaveStarted = bgsaveStartedMillis;
       field(text, "rdb_bgsave_in_progress", bgsaveStarted != 0 ? 1 : 0);
       field(text, "rdb_last_save_time", lastSaveMillis / 1000);
@@ -787,14 +792,16 @@ public final class Persistence implements ServerModule {
     field(text, "rdb_last_load_keys_expired", lastLoadExpired);
     field(text, "rdb_last_load_keys_loaded", lastLoadKeys);
     field(text, "aof_enabled", file != null ? 1 : 0);
-    field(text, "aof_rewrite_in_progress", rewriteInProgress() ? 1 : 0);
-    field(text, "aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
-    field(text, "aof_last_rewrite_time_sec", lastRewriteSeconds);
-    long rewriteStarted = rewriteStartedMillis;
-    field(text, "aof_current_rewrite_time_sec", rewriteStarted == 0 ? -1 : (now - rewriteStarted) / 1000);
-    text.append("aof_last_bgrewrite_status:").append(lastRewriteOk ? "ok" : "err").append("\r\n");
-    field(text, "aof_rewrites", aofRewrites.get());
-    field(text, "aof_rewrites_consecutive_failures", lastRewriteOk ? 0 : 1);
+    synchronized (backgroundJobEnd) {
+      long rewriteStarted = rewriteStartedMillis;
+      field(text, "aof_rewrite_in_progress", rewriteStarted != 0 ? 1 : 0);
+      field(text, "aof_rewrite_scheduled", rewriteScheduled ? 1 : 0);
+      field(text, "aof_last_rewrite_time_sec", lastRewriteSeconds);
+      field(text, "aof_current_rewrite_time_sec", rewriteStarted == 0 ? -1 : (now - rewriteStarted) / 1000);
+      text.append("aof_last_bgrewrite_status:").append(lastRewriteOk ? "ok" : "err").append("\r\n");
+      field(text, "aof_rewrites", aofRewrites.get());
+      field(text, "aof_rewrites_consecutive_failures", lastRewriteOk ? 0 : 1);
+    }
     text.append("aof_last_write_status:").append(file == null || file.lastWriteError() == null ? "ok" : "err").append("\r\n");
     field(text, "aof_last_cow_size", 0);
     field(text, "module_fork_in_progress", 0);
