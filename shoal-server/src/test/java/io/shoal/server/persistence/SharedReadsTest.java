@@ -37,12 +37,7 @@ class SharedReadsTest {
 
   static void fill(Jedis jedis, int size) {
     Pipeline pipeline = jedis.pipelined();
-    for (int i = 0; i < size; i++) {
-      pipeline.zadd("z", i, "m" + i);
-      pipeline.sadd("s", "m" + i);
-      pipeline.hset("h", "f" + i, "v" + i);
-      pipeline.rpush("l", "e" + i);
-    }
+    fillLarge(pipeline, size);
     for (int i = 0; i < 5; i++) {
       pipeline.zadd("zs", i * 2, "m" + i * 2);
       pipeline.sadd("si", Integer.toString(i));
@@ -51,6 +46,16 @@ class SharedReadsTest {
     }
     pipeline.set("string", "text");
     pipeline.sync();
+  }
+
+  /** A sorted set "z", set "s", hash "h" and list "l" of size members each. */
+  static void fillLarge(Pipeline pipeline, int size) {
+    for (int i = 0; i < size; i++) {
+      pipeline.zadd("z", i, "m" + i);
+      pipeline.sadd("s", "m" + i);
+      pipeline.hset("h", "f" + i, "v" + i);
+      pipeline.rpush("l", "e" + i);
+    }
   }
 
   /** Read-only commands whose reply does not depend on chance or on the clock. */

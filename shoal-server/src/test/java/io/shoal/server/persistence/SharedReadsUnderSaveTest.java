@@ -27,12 +27,7 @@ class SharedReadsUnderSaveTest {
 
   private static void fill(Jedis jedis) {
     Pipeline pipeline = jedis.pipelined();
-    for (int i = 0; i < SIZE; i++) {
-      pipeline.zadd("z", i, "m" + i);
-      pipeline.sadd("s", "m" + i);
-      pipeline.hset("h", "f" + i, "v" + i);
-      pipeline.rpush("l", "e" + i);
-    }
+    SharedReadsTest.fillLarge(pipeline, SIZE);
     pipeline.sync();
   }
 
